@@ -30,3 +30,23 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def _isolated_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep logs and data of the app under test out of the real home folder."""
     monkeypatch.setenv("BERT_DESK_DATA_DIR", str(tmp_path / "user_data"))
+
+
+RULER_PATTERNS = (
+    {"label": "PERSON", "pattern": "Angela Merkel"},
+    {"label": "GPE", "pattern": "Paris"},
+    {"label": "ORG", "pattern": "Google"},
+)
+
+
+@pytest.fixture(scope="session")
+def spacy_ruler_spec(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """`spacy:<path>` of a blank English pipeline whose EntityRuler finds Angela Merkel/Paris/Google."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns(list(RULER_PATTERNS))
+    folder = tmp_path_factory.mktemp("spacy_ruler") / "pipeline"
+    nlp.to_disk(folder)
+    return f"spacy:{folder}"
