@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 TASKS: tuple[str, ...] = ("sentiment", "qa", "ner")
 
@@ -93,6 +94,7 @@ class SentimentResult:
     scores: dict[str, float]
     sentences: tuple[SentenceScore, ...] = ()
     windows: int = 1
+    note: str = ""  # e.g. "CUDA out of memory: ran on CPU"
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,8 @@ class QAResult:
     answers: tuple[Answer, ...]
     no_answer: bool = False  # the model's best guess is "no answer" (SQuAD 2.0 style)
     no_answer_score: float | None = None
+    note: str = ""
+    windows: int = 1
 
 
 @dataclass(frozen=True)
@@ -124,3 +128,19 @@ class Entity:
 class NERResult:
     text: str
     entities: tuple[Entity, ...]
+    note: str = ""
+    windows: int = 1
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedModel:
+    """A model ready to run: `info` for display; the rest is backend objects (torch/spaCy).
+
+    `model`/`tokenizer` are set for the transformers backend, `nlp` for spaCy.
+    """
+
+    info: ModelInfo
+    model: Any = None
+    tokenizer: Any = None
+    nlp: Any = None
+    path: str = ""  # local folder the weights came from ("" for spaCy packages)

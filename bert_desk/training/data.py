@@ -133,7 +133,7 @@ def word_tags(label_ids: Sequence[int], pred_ids: Sequence[int], id2label: dict[
               ) -> tuple[list[str], list[str]]:
     """Gold and predicted tags of the labelled (first sub-word) positions of one sentence."""
     gold, pred = [], []
-    for g, p in zip(label_ids, pred_ids):
+    for g, p in zip(label_ids, pred_ids, strict=True):
         if g != -100:
             gold.append(id2label[int(g)])
             pred.append(id2label[int(p)])

@@ -18,7 +18,7 @@ def accuracy(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
     """Fraction of positions where prediction equals truth (0.0 for empty input)."""
     if len(y_true) != len(y_pred):
         raise ValueError(f"{len(y_true)} gold labels but {len(y_pred)} predictions")
-    return sum(t == p for t, p in zip(y_true, y_pred)) / len(y_true) if y_true else 0.0
+    return sum(t == p for t, p in zip(y_true, y_pred, strict=True)) / len(y_true) if y_true else 0.0
 
 
 def per_class_prf(y_true: Sequence[str], y_pred: Sequence[str],
@@ -29,7 +29,7 @@ def per_class_prf(y_true: Sequence[str], y_pred: Sequence[str],
     classes = list(labels) if labels is not None else sorted(set(y_true) | set(y_pred))
     out: dict[str, PRF] = {}
     for label in classes:
-        tp = sum(t == label and p == label for t, p in zip(y_true, y_pred))
+        tp = sum(t == label and p == label for t, p in zip(y_true, y_pred, strict=True))
         out[label] = _prf(tp, sum(p == label for p in y_pred), sum(t == label for t in y_true))
     if classes:
         out["macro avg"] = {
@@ -46,7 +46,7 @@ def entity_prf(y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]])
     """
     from seqeval.metrics import classification_report
 
-    if len(y_true) != len(y_pred) or any(len(t) != len(p) for t, p in zip(y_true, y_pred)):
+    if len(y_true) != len(y_pred) or any(len(t) != len(p) for t, p in zip(y_true, y_pred, strict=True)):
         raise ValueError("gold and predicted tag sequences differ in length")
     report = classification_report([list(s) for s in y_true], [list(s) for s in y_pred],
                                    output_dict=True, zero_division=0)

@@ -1,0 +1,183 @@
+"""Named entities as word-level spans, for transformers token classifiers and spaCy pipelines.
+
+Transformers: the text is split into overlapping stride windows; a token seen in several windows takes
+the prediction of the window where it sits farthest from the window edge. Sub-tokens are grouped into
+words with `word_ids`, and a word takes the label and score of its FIRST sub-token (the "first" strategy:
+fine-tuning scripts label only the first sub-token, so later ones carry no trained signal). Words are then
+merged into entities from BIO / BIOES / BILOU tags, or plain IO labels (consecutive words with the same
+type). `Entity.score` is the mean of its words' scores. spaCy: `doc.ents` with score 1.0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from bert_desk.engine.runtime import (
+    Runner,
+    check,
+    encoding_features,
+    model_inputs,
+    pad_id,
+    run_batches,
+    trim,
+    window_stride,
+)
+from bert_desk.engine.types import (
+    CancelToken,
+    EngineError,
+    Entity,
+    LoadedModel,
+    NERResult,
+    ProgressFn,
+    no_progress,
+)
+
+_TAG = re.compile(r"^([BIESLU])[-_](.+)$")
+Word = tuple[int, int, str, float]  # start, end, label, score
+
+
+def split_tag(label: str) -> tuple[str, str]:
+    """('B'|'I'|'E'|'S'|'O', type) for a tag; a bare label like 'PER' is ('I', 'PER')."""
+    if label in ("O", "") or label.upper() == "O":
+        return "O", ""
+    match = _TAG.match(label)
+    if match:
+        prefix = match.group(1)
+        return {"L": "E", "U": "S"}.get(prefix, prefix), match.group(2)
+    return "I", label
+
+
+def merge_words(text: str, words: Sequence[Word]) -> tuple[Entity, ...]:
+    """Merge labelled words (sorted by start) into entities using their B-/I-/E-/S- prefixes."""
+    entities: list[Entity] = []
+    current: list[Word] = []
+    current_type = ""
+
+    def close() -> None:
+        nonlocal current, current_type
+        if current:
+            start, end = trim(text, current[0][0], current[-1][1])
+            if start < end:
+                score = sum(w[3] for w in current) / len(current)
+                entities.append(Entity(start, end, current_type, score, text[start:end]))
+        current, current_type = [], ""
+
+    for word in words:
+        prefix, kind = split_tag(word[2])
+        if prefix == "O":
+            close()
+            continue
+        if prefix in ("B", "S") or kind != current_type:
+            close()
+        current.append(word)
+        current_type = kind
+        if prefix in ("E", "S"):
+            close()
+    close()
+    return tuple(entities)
+
+
+def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, batch_size: int,
+                    progress: ProgressFn, cancel: CancelToken | None) -> tuple[list[list[Word]], list[int]]:
+    """Labelled words per text (sorted) and the window count per text."""
+    import torch
+
+    max_len = lm.info.max_length
+    enc = lm.tokenizer(list(texts), truncation=True, max_length=max_len, stride=window_stride(max_len),
+                       return_overflowing_tokens=True, return_offsets_mapping=True)
+    outputs = run_batches(runner, encoding_features(enc, model_inputs(lm)), keys=("logits",),
+                          pad_id=pad_id(lm), batch_size=batch_size, progress=progress, cancel=cancel,
+                          message="Windows", token_level=True)
+    labels = lm.info.labels
+    owners = enc["overflow_to_sample_mapping"]
+    windows = [0] * len(texts)
+    # per text: (token start, end, word) -> (distance from window edge, probs)
+    tokens: list[dict[tuple[int, int, int], tuple[int, Any]]] = [{} for _ in texts]
+    for i, out in enumerate(outputs):
+        owner = owners[i]
+        windows[owner] += 1
+        word_ids = enc.word_ids(i)
+        offsets = enc["offset_mapping"][i]
+        content = [p for p, w in enumerate(word_ids) if w is not None]
+        if not content:
+            continue
+        probs = torch.softmax(out["logits"], dim=-1)
+        first, last = content[0], content[-1]
+        seen = tokens[owner]
+        for p in content:
+            start, end = offsets[p]
+            if end <= start:
+                continue
+            key = (start, end, word_ids[p])
+            distance = min(p - first, last - p)
+            if key not in seen or distance > seen[key][0]:
+                seen[key] = (distance, probs[p])
+    result: list[list[Word]] = []
+    for text, seen in zip(texts, tokens, strict=True):
+        by_word: dict[int, list[tuple[int, int, Any]]] = {}
+        for (start, end, word), (_, probs) in seen.items():
+            by_word.setdefault(word, []).append((start, end, probs))
+        words: list[Word] = []
+        for pieces in by_word.values():
+            pieces.sort(key=lambda piece: piece[0])
+            score, index = torch.max(pieces[0][2], dim=-1)
+            label = labels[int(index)] if int(index) < len(labels) else f"LABEL_{int(index)}"
+            start, end = trim(text, pieces[0][0], max(piece[1] for piece in pieces))
+            if start < end:
+                words.append((start, end, label, float(score)))
+        words.sort(key=lambda w: (w[0], w[1]))
+        result.append(words)
+    return result, windows
+
+
+def _spacy_entities(doc: Any, text: str) -> tuple[Entity, ...]:
+    entities = []
+    for ent in doc.ents:
+        start, end = trim(text, ent.start_char, ent.end_char)
+        if start < end:
+            entities.append(Entity(start, end, ent.label_, 1.0, text[start:end]))
+    return tuple(entities)
+
+
+def extract_batch(model: LoadedModel, texts: Sequence[str], *, batch_size: int = 32,
+                  progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[NERResult]:
+    """Entities for many texts, in input order (windows of all texts share length-sorted batches)."""
+    if model.info.task != "ner":
+        raise EngineError(f"Model '{model.info.name}' was loaded for {model.info.task}, not ner")
+    check(cancel)
+    texts = list(texts)
+    if not texts:
+        return []
+    if model.nlp is not None:
+        nlp = model.nlp
+        nlp.max_length = max(nlp.max_length, *(len(t) + 1 for t in texts))
+        results = []
+        for n, (text, doc) in enumerate(zip(texts, nlp.pipe(texts, batch_size=batch_size), strict=True)):
+            results.append(NERResult(text, _spacy_entities(doc, text)))
+            progress((n + 1) / len(texts), f"Texts {n + 1}/{len(texts)}")
+            check(cancel)
+        return results
+    if model.model is None or model.tokenizer is None:
+        raise EngineError(f"Model '{model.info.name}' has no NER backend")
+    with Runner(model) as runner:
+        words, windows = _words_per_text(model, runner, texts, batch_size=batch_size, progress=progress,
+                                         cancel=cancel)
+    return [NERResult(text, merge_words(text, w), note=runner.note, windows=n)
+            for text, w, n in zip(texts, words, windows, strict=True)]
+
+
+def extract(model: LoadedModel, text: str, *, batch_size: int = 32, progress: ProgressFn = no_progress,
+            cancel: CancelToken | None = None) -> NERResult:
+    """Entities in `text` (any length)."""
+    return extract_batch(model, [text], batch_size=batch_size, progress=progress, cancel=cancel)[0]
+
+
+def run(model: LoadedModel, payload: dict[str, Any], *, progress: ProgressFn = no_progress,
+        cancel: CancelToken | None = None) -> NERResult | list[NERResult]:
+    """Registry entry: payload {"text": str} or {"texts": [str], "batch_size"?: int}."""
+    if "texts" in payload:
+        return extract_batch(model, payload["texts"], batch_size=payload.get("batch_size", 32),
+                             progress=progress, cancel=cancel)
+    return extract(model, payload["text"], progress=progress, cancel=cancel)

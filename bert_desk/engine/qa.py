@@ -1,0 +1,157 @@
+"""Extractive question answering over a context of any length.
+
+The context is split into overlapping `doc_stride` windows (`only_second` truncation). Every valid
+(start, end) token pair inside a window's context (end >= start, at most `max_answer_len` tokens) is a
+candidate; its score is a softmax over the summed start+end logits of all candidates of all windows plus
+the "no answer" candidate (CLS start+end, the lowest over windows, as in the HF pipeline). Identical
+character spans from overlapping windows are merged keeping the max score. Spans never cross windows
+and map back to the original context through `offset_mapping` + `sequence_ids`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bert_desk.engine.runtime import (
+    Runner,
+    check,
+    model_inputs,
+    pad_id,
+    require_transformers,
+    run_batches,
+    trim,
+)
+from bert_desk.engine.types import (
+    Answer,
+    CancelToken,
+    EngineError,
+    LoadedModel,
+    ProgressFn,
+    QAResult,
+    no_progress,
+)
+
+
+def _window_candidates(start: Any, end: Any, ctx: list[int], max_answer_len: int,
+                       keep: int) -> tuple[Any, list[tuple[int, int, float]]]:
+    """(logsumexp over valid pairs, top `keep` (start_pos, end_pos, logit)) for one window."""
+    import torch
+
+    pos = torch.tensor(ctx)
+    pair = start[pos][:, None] + end[pos][None, :]
+    n = len(ctx)
+    rows = torch.arange(n)[:, None]
+    cols = torch.arange(n)[None, :]
+    valid = (cols >= rows) & (cols - rows < max_answer_len)
+    pair = pair.masked_fill(~valid, float("-inf"))
+    flat = pair.flatten()
+    top = torch.topk(flat, min(keep, int(valid.sum()))) if n else None
+    picks = []
+    if top is not None:
+        for value, index in zip(top.values.tolist(), top.indices.tolist(), strict=True):
+            picks.append((ctx[index // n], ctx[index % n], value))
+    return torch.logsumexp(flat, dim=0), picks
+
+
+def _encode(tok: Any, question: str, context: str, question_first: bool, max_len: int,
+            doc_stride: int) -> Any:
+    """Overflowing windows of (question, context); the stride shrinks to fit a long question."""
+    q_len = len(tok(question, add_special_tokens=False)["input_ids"])
+    room = max_len - q_len - tok.num_special_tokens_to_add(pair=True)
+    if room < 4:
+        raise EngineError(f"Question too long ({q_len} tokens) for a {max_len}-token model window")
+    stride = max(0, min(doc_stride, room // 2))
+    first, second = (question, context) if question_first else (context, question)
+    return tok(first, second, truncation="only_second" if question_first else "only_first",
+               max_length=max_len, stride=stride, return_overflowing_tokens=True, return_offsets_mapping=True)
+
+
+def answer_many(model: LoadedModel, questions: Sequence[str], context: str, *, top_k: int = 5,
+                max_answer_len: int = 30, max_length: int = 384, doc_stride: int = 128, batch_size: int = 16,
+                progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[QAResult]:
+    """Answer several questions over one context; one QAResult per question, in order."""
+    import torch
+
+    require_transformers(model, "qa")
+    check(cancel)
+    if not questions:
+        return []
+    tok = model.tokenizer
+    qs = [q.strip() for q in questions]
+    if not all(qs):
+        raise EngineError("Empty question")
+    question_first = getattr(tok, "padding_side", "right") == "right"
+    max_len = max(8, min(max_length, model.info.max_length))
+    windows: list[tuple[int, Any, int]] = []  # (question index, encoding, window index in it)
+    for q_index, question in enumerate(qs):
+        enc = _encode(tok, question, context, question_first, max_len, doc_stride)
+        windows.extend((q_index, enc, i) for i in range(len(enc["input_ids"])))
+    inputs = model_inputs(model)
+    features = [{k: list(enc[k][i]) for k in inputs if k in enc} for _, enc, i in windows]
+    outputs: list[dict[str, Any]] = []
+    note = ""
+    if features:
+        with Runner(model) as runner:
+            outputs = run_batches(runner, features, keys=("start_logits", "end_logits"), pad_id=pad_id(model),
+                                  batch_size=batch_size, progress=progress, cancel=cancel,
+                                  message="Windows", token_level=True)
+        note = runner.note
+    ctx_seq = 1 if question_first else 0
+    keep = max(1, top_k) * 2 + 4
+    per_q: list[dict[str, Any]] = [{"lse": [], "null": None, "cands": [], "windows": 0} for _ in qs]
+    cls_id = tok.cls_token_id
+    for (q_index, enc, i), out in zip(windows, outputs, strict=True):
+        slot = per_q[q_index]
+        slot["windows"] += 1
+        ids = enc["input_ids"][i]
+        seq_ids = enc.sequence_ids(i)
+        offsets = enc["offset_mapping"][i]
+        ctx = [p for p, s in enumerate(seq_ids) if s == ctx_seq and offsets[p][1] > offsets[p][0]]
+        cls = ids.index(cls_id) if cls_id in ids else 0
+        null = out["start_logits"][cls] + out["end_logits"][cls]
+        slot["null"] = null if slot["null"] is None else torch.minimum(slot["null"], null)
+        if not ctx:
+            continue
+        lse, picks = _window_candidates(out["start_logits"], out["end_logits"], ctx, max_answer_len, keep)
+        slot["lse"].append(lse)
+        slot["cands"].extend((offsets[a][0], offsets[b][1], v) for a, b, v in picks)
+    results = []
+    for question, slot in zip(questions, per_q, strict=True):
+        terms = [*slot["lse"], *([slot["null"]] if slot["null"] is not None else [])]
+        z = torch.logsumexp(torch.stack(terms), dim=0) if terms else None
+        best: dict[tuple[int, int], float] = {}
+        for s, e, v in slot["cands"]:
+            s, e = trim(context, s, e)
+            if s < e:
+                score = float(torch.exp(torch.tensor(v) - z))
+                best[(s, e)] = max(score, best.get((s, e), 0.0))
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[: max(0, top_k)]
+        answers = tuple(Answer(s, e, context[s:e], sc) for (s, e), sc in ranked)
+        null_score = float(torch.exp(slot["null"] - z)) if slot["null"] is not None else None
+        no_answer = not answers or (null_score is not None and null_score > answers[0].score)
+        results.append(QAResult(question=question, answers=answers, no_answer=no_answer,
+                                no_answer_score=null_score, note=note, windows=slot["windows"]))
+    return results
+
+
+def answer(model: LoadedModel, question: str, context: str, *, top_k: int = 5, max_answer_len: int = 30,
+           max_length: int = 384, doc_stride: int = 128, batch_size: int = 16,
+           progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> QAResult:
+    """Top-k answers to one question over `context` (see module docstring for scoring)."""
+    return answer_many(model, [question], context, top_k=top_k, max_answer_len=max_answer_len,
+                       max_length=max_length, doc_stride=doc_stride, batch_size=batch_size,
+                       progress=progress, cancel=cancel)[0]
+
+
+_OPTIONS = ("top_k", "max_answer_len", "max_length", "doc_stride", "batch_size")
+
+
+def run(model: LoadedModel, payload: dict[str, Any], *, progress: ProgressFn = no_progress,
+        cancel: CancelToken | None = None) -> QAResult | list[QAResult]:
+    """Registry entry: payload {"context": str, "question": str | "questions": [str], options…}."""
+    options = {k: payload[k] for k in _OPTIONS if k in payload}
+    if "questions" in payload:
+        return answer_many(model, payload["questions"], payload["context"], progress=progress,
+                           cancel=cancel, **options)
+    return answer(model, payload["question"], payload["context"], progress=progress, cancel=cancel, **options)

@@ -1,0 +1,138 @@
+"""Shared inference plumbing: length-sorted dynamic batching, progress/cancel, CUDA OOM -> CPU fallback."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bert_desk.engine.device import is_out_of_memory
+from bert_desk.engine.types import CancelToken, EngineError, LoadedModel, ProgressFn
+
+OOM_NOTE = "CUDA out of memory: this job ran on CPU"
+Features = dict[str, list[int]]
+
+
+def check(cancel: CancelToken | None) -> None:
+    """Raise Cancelled when the token is set."""
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+
+
+def window_stride(max_length: int) -> int:
+    """Tokens shared by neighbouring windows (a quarter of the window, at most 128)."""
+    return max(0, min(128, max_length // 4))
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink (start, end) past leading/trailing whitespace of text[start:end]."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def require_transformers(lm: LoadedModel, task: str) -> None:
+    if lm.model is None or lm.tokenizer is None:
+        raise EngineError(f"{task} needs a transformers model (got a {lm.info.backend} pipeline)")
+    if lm.info.task != task:
+        raise EngineError(f"Model '{lm.info.name}' was loaded for {lm.info.task}, not {task}")
+
+
+class Runner:
+    """Runs one job's forward passes; on a CUDA/MPS out-of-memory error it moves the model to CPU
+    for the rest of the job (`note` says so) and back afterwards (use as a context manager)."""
+
+    def __init__(self, lm: LoadedModel) -> None:
+        param = next(lm.model.parameters())
+        self.model = lm.model
+        self.home = (param.device, param.dtype)
+        self.device = param.device
+        self.note = ""
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.note:
+            try:
+                self.model.to(self.home[0], dtype=self.home[1])
+            except Exception:  # still no room: stay on CPU (Runner re-reads the device next job)
+                self.model.to("cpu")
+
+    def forward(self, inputs: dict[str, Any]) -> Any:
+        import torch
+
+        with torch.inference_mode():
+            try:
+                return self.model(**{k: v.to(self.device) for k, v in inputs.items()})
+            except Exception as exc:
+                if self.device.type == "cpu" or not is_out_of_memory(exc):
+                    raise
+            self._fall_back()
+            return self.model(**{k: v.to(self.device) for k, v in inputs.items()})
+
+    def _fall_back(self) -> None:
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        self.model.to("cpu", dtype=torch.float32)
+        self.device = torch.device("cpu")
+        self.note = OOM_NOTE
+
+
+def _pad(batch: Sequence[Features], pad_id: int) -> dict[str, Any]:
+    import torch
+
+    width = max(len(f["input_ids"]) for f in batch)
+    out = {}
+    for key in batch[0]:
+        fill = pad_id if key == "input_ids" else 0
+        out[key] = torch.tensor([f[key] + [fill] * (width - len(f[key])) for f in batch], dtype=torch.long)
+    return out
+
+
+def run_batches(runner: Runner, features: Sequence[Features], *, keys: Sequence[str], pad_id: int,
+                batch_size: int, progress: ProgressFn, cancel: CancelToken | None, message: str,
+                token_level: bool = False, span: tuple[float, float] = (0.0, 1.0)) -> list[dict[str, Any]]:
+    """Run `features` (token id lists) through the model in length-sorted batches.
+
+    Returns, in input order, a dict per feature of float32 CPU tensors for `keys` (token-level outputs
+    are cut to the feature's length). progress/cancel are handled between batches, scaled into `span`.
+    """
+    order = sorted(range(len(features)), key=lambda i: -len(features[i]["input_ids"]))
+    results: list[dict[str, Any]] = [{} for _ in features]
+    total = len(order)
+    batch_size = max(1, batch_size)
+    lo, hi = span
+    for done in range(0, total, batch_size):
+        check(cancel)
+        idx = order[done: done + batch_size]
+        batch = [features[i] for i in idx]
+        output = runner.forward(_pad(batch, pad_id))
+        for key in keys:
+            values = getattr(output, key).float().cpu()
+            for row, i in enumerate(idx):
+                n = len(features[i]["input_ids"])
+                results[i][key] = values[row, :n] if token_level else values[row]
+        finished = min(done + batch_size, total)
+        progress(lo + (hi - lo) * finished / total, f"{message} {finished}/{total}")
+    check(cancel)
+    return results
+
+
+def encoding_features(encoding: Any, keys: Sequence[str]) -> list[Features]:
+    """Split a (possibly overflowing) BatchEncoding into per-window dicts of model inputs."""
+    present = [k for k in keys if k in encoding]
+    return [{k: list(encoding[k][i]) for k in present} for i in range(len(encoding["input_ids"]))]
+
+
+def model_inputs(lm: LoadedModel) -> list[str]:
+    names = list(getattr(lm.tokenizer, "model_input_names", None) or ["input_ids", "attention_mask"])
+    return [n for n in names if n in ("input_ids", "attention_mask", "token_type_ids")]
+
+
+def pad_id(lm: LoadedModel) -> int:
+    pid = getattr(lm.tokenizer, "pad_token_id", None)
+    return int(pid) if pid is not None else 0

@@ -1,0 +1,91 @@
+"""Exporters: stream a project's records to a file in one of the supported formats.
+
+Formats: jsonl (Prodigy/spaCy spans), spacy (DocBin), conll, squad, labelstudio, csv, tsv.
+Writing to a path is atomic (temporary file, then rename).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from bert_desk.project.errors import ProjectExportError
+from bert_desk.project.exporters.formats import write_jsonl, write_labelstudio, write_squad
+from bert_desk.project.exporters.tabular import write_conll, write_csv, write_docbin
+from bert_desk.project.store import Project
+from bert_desk.project.types import Record
+
+Writer = Callable[..., int]
+
+
+def _write_tsv(records: Iterable[Record], out: IO[str], **kw: object) -> int:
+    return write_csv(records, out, delimiter="\t", **kw)  # type: ignore[arg-type]
+
+
+WRITERS: dict[str, Writer] = {"jsonl": write_jsonl, "spacy": write_docbin, "conll": write_conll,
+                              "squad": write_squad, "labelstudio": write_labelstudio, "csv": write_csv,
+                              "tsv": _write_tsv}
+EXPORT_FORMATS: tuple[str, ...] = tuple(WRITERS)
+BINARY = {"spacy"}
+# The task whose review status `statuses` filters on (None: any task, see Project.list_documents).
+DEFAULT_TASK: dict[str, str | None] = {"jsonl": None, "spacy": "ner", "conll": "ner", "squad": "qa",
+                                       "labelstudio": None, "csv": "sentiment", "tsv": "sentiment"}
+
+
+@dataclass
+class ExportReport:
+    documents: int = 0
+    notes: list[str] = field(default_factory=list)  # things the format could not carry
+
+
+def write_records(records: Iterable[Record], fmt: str, out: IO, *, task: str | None = None) -> ExportReport:
+    """Write records to an open stream (text, or binary for "spacy")."""
+    if fmt not in WRITERS:
+        raise ProjectExportError(f"unknown export format {fmt!r} (expected one of {', '.join(EXPORT_FORMATS)})")
+    report = ExportReport()
+    report.documents = WRITERS[fmt](records, out, task=task, notes=report.notes)
+    return report
+
+
+def export_project(project: Project, fmt: str, out: str | Path | IO | None = None, *,
+                   statuses: Iterable[str] | None = None, task: str | None = None,
+                   source: str = "human") -> ExportReport:
+    """Export documents whose `task` status (default per format) is in `statuses` (None: all).
+
+    `out` is a path (written atomically), an open stream, or None for stdout.
+    """
+    if fmt not in WRITERS:
+        raise ProjectExportError(f"unknown export format {fmt!r} (expected one of {', '.join(EXPORT_FORMATS)})")
+    task = task or DEFAULT_TASK[fmt]
+    records = project.iter_records(task=task, statuses=statuses, source=source)
+    if out is None:
+        out = sys.stdout.buffer if fmt in BINARY else sys.stdout
+    if not isinstance(out, (str, Path)):
+        return write_records(records, fmt, out, task=task)
+    path = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            if fmt in BINARY:
+                report = write_records(records, fmt, raw, task=task)
+            else:
+                text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+                report = write_records(records, fmt, text, task=task)
+                text.flush()
+                text.detach()
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return report
+
+
+__all__ = ["DEFAULT_TASK", "EXPORT_FORMATS", "ExportReport", "export_project", "write_records"]

@@ -1,0 +1,85 @@
+"""Importers: each reads a whole file into `Record`s, then stores them in one transaction.
+
+Formats: text (whole file), lines, csv, tsv, jsonl, conll, squad, labelstudio, spacy (DocBin).
+Errors are `ProjectImportError`s naming the file and line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from bert_desk.project.errors import ProjectError, ProjectImportError
+from bert_desk.project.importers.conll import read_conll
+from bert_desk.project.importers.docbin import read_docbin
+from bert_desk.project.importers.jsonl import read_jsonl
+from bert_desk.project.importers.labelstudio import read_labelstudio
+from bert_desk.project.importers.squad import read_squad
+from bert_desk.project.importers.text import read_csv, read_lines, read_tsv, read_whole
+from bert_desk.project.store import Project
+from bert_desk.project.types import Record
+
+Reader = Callable[..., list[Record]]
+READERS: dict[str, Reader] = {
+    "text": read_whole, "lines": read_lines, "csv": read_csv, "tsv": read_tsv, "jsonl": read_jsonl,
+    "conll": read_conll, "squad": read_squad, "labelstudio": read_labelstudio, "spacy": read_docbin,
+}
+IMPORT_FORMATS: tuple[str, ...] = tuple(READERS)
+_BY_SUFFIX = {".txt": "lines", ".text": "text", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl",
+              ".ndjson": "jsonl", ".conll": "conll", ".conll03": "conll", ".iob": "conll", ".bio": "conll",
+              ".spacy": "spacy"}
+
+
+def detect_format(path: str | Path) -> str:
+    """Format from the extension (`.txt` -> lines); `.json` is told apart by its content."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in _BY_SUFFIX:
+        return _BY_SUFFIX[suffix]
+    if suffix == ".json":
+        try:
+            with path.open(encoding="utf-8-sig") as fh:
+                head = fh.read(4096).lstrip()
+        except OSError as exc:
+            raise ProjectImportError(path, None, f"cannot read: {exc.strerror or exc}") from exc
+        if head.startswith("["):
+            return "labelstudio"
+        if head.startswith("{"):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8-sig"))
+            except (ValueError, OSError):
+                return "squad"  # let the reader report the syntax error with its line
+            return "squad" if isinstance(data, dict) and "data" in data else "labelstudio"
+    raise ProjectImportError(path, None, f"cannot tell the format from {suffix or 'no extension'!r}; "
+                                         f"give --format ({', '.join(IMPORT_FORMATS)})")
+
+
+def read_file(path: str | Path, fmt: str | None = None, *, column: str | None = None,
+              label_column: str | None = None) -> list[Record]:
+    """Parse a file into records (nothing is stored)."""
+    path = Path(path)
+    fmt = fmt or detect_format(path)
+    if fmt not in READERS:
+        raise ProjectImportError(path, None, f"unknown format {fmt!r} (expected one of {', '.join(IMPORT_FORMATS)})")
+    if not path.is_file():
+        raise ProjectImportError(path, None, "no such file")
+    return READERS[fmt](path, column=column, label_column=label_column)
+
+
+def import_file(project: Project, path: str | Path, fmt: str | None = None, *, column: str | None = None,
+                label_column: str | None = None, source: str = "human", who: str | None = None) -> list[int]:
+    """Import a whole file in one transaction (all or nothing); returns the new document ids."""
+    records = read_file(path, fmt, column=column, label_column=label_column)
+    try:
+        return project.import_records(records, source=source, who=who)
+    except ProjectImportError:
+        raise
+    except ProjectError as exc:
+        index = getattr(exc, "record_index", None)
+        line = getattr(exc, "line", None)
+        where = f"document {index + 1}: " if index is not None and line is None else ""
+        raise ProjectImportError(path, line, f"{where}{exc}") from exc
+
+
+__all__ = ["IMPORT_FORMATS", "READERS", "detect_format", "import_file", "read_file"]

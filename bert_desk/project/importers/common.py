@@ -1,0 +1,87 @@
+"""Helpers shared by the importers: decoding, line lookup, value checks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bert_desk.project.errors import ProjectImportError
+from bert_desk.project.types import STATUSES, SpanData
+
+# Prodigy's answers map onto review statuses.
+ANSWER_STATUS = {"accept": "accepted", "reject": "rejected", "ignore": "skipped"}
+STATUS_ANSWER = {v: k for k, v in ANSWER_STATUS.items()}
+
+
+def read_text(path: Path) -> str:
+    """The file as text (UTF-8, BOM dropped); decoding errors name the line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProjectImportError(path, None, f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ProjectImportError(path, line, "not valid UTF-8 text (save the file as UTF-8)") from exc
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines split on "\\n" only (a trailing "\\r" is dropped), so other separators stay in the text."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def load_json(path: Path) -> tuple[Any, str]:
+    """Parse a JSON file; syntax errors name the line."""
+    text = read_text(path)
+    try:
+        return json.loads(text), text
+    except json.JSONDecodeError as exc:
+        raise ProjectImportError(path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
+
+
+def line_of(raw: str, *needles: str) -> int | None:
+    """1-based line of the first needle found in the raw file text (best effort for JSON files)."""
+    for needle in needles:
+        if needle:
+            at = raw.find(needle)
+            if at >= 0:
+                return raw.count("\n", 0, at) + 1
+    return None
+
+
+def as_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def span_from(item: Any, text: str) -> SpanData:
+    """A span from the common shapes: {start, end, label}, {start_offset, end_offset, label}, [s, e, label]."""
+    if isinstance(item, dict):
+        start = item.get("start", item.get("start_offset"))
+        end = item.get("end", item.get("end_offset"))
+        label = item.get("label")
+        check = item.get("text")
+    elif isinstance(item, (list, tuple)) and len(item) == 3:
+        start, end, label = item
+        check = None
+    else:
+        raise ValueError(f"a span must be {{start, end, label}} or [start, end, label], not {item!r}")
+    if as_int(start) is None or as_int(end) is None:
+        raise ValueError(f"span offsets must be integers: {item!r}")
+    if not isinstance(label, str) or not label:
+        raise ValueError(f"span without a label: {item!r}")
+    if not 0 <= start < end <= len(text):
+        raise ValueError(f"span {start}..{end} {label!r} is outside the text (length {len(text)})")
+    if isinstance(check, str) and text[start:end] != check:
+        raise ValueError(f"span {start}..{end} is {text[start:end]!r} in the text but {check!r} in the file")
+    return SpanData(start, end, label)
+
+
+def check_status(value: Any) -> str:
+    if value not in STATUSES:
+        raise ValueError(f"unknown review status {value!r} (expected one of {', '.join(STATUSES)})")
+    return value

@@ -1,0 +1,67 @@
+"""SQL for filtered document lists (kept apart so list/count/navigation share one definition)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bert_desk.project.errors import ProjectError
+from bert_desk.project.types import PROJECT_TASKS, STATUSES
+
+# A span/label row belongs to the effective layer when it is human and the human layer exists,
+# or it is a model proposal and no human layer exists.
+_EFFECTIVE = ("{a}.source = CASE WHEN EXISTS (SELECT 1 FROM reviews r WHERE r.doc_id = {a}.doc_id "
+              "AND r.task = {a}.task) THEN 'human' ELSE 'model' END")
+
+
+@dataclass(frozen=True)
+class DocFilter:
+    task: str | None = None
+    status: str | Iterable[str] | None = None
+    label: str | None = None
+    search: str | None = None
+
+
+def _statuses(status: str | Iterable[str]) -> list[str]:
+    wanted = [status] if isinstance(status, str) else list(status)
+    for item in wanted:
+        if item not in STATUSES:
+            raise ProjectError(f"unknown status {item!r} (expected one of {', '.join(STATUSES)})")
+    return wanted
+
+
+def where_clause(f: DocFilter, extra: str | None = None) -> tuple[str, list[Any]]:
+    """`WHERE …` over `documents d` and its parameters (extra condition's parameters come last)."""
+    conds: list[str] = []
+    params: list[Any] = []
+    if f.task is not None and f.task not in PROJECT_TASKS:
+        raise ProjectError(f"unknown task {f.task!r} (expected one of {', '.join(PROJECT_TASKS)})")
+    if f.status is not None:
+        wanted = _statuses(f.status)
+        task_cond = "task = ? AND " if f.task else ""
+        task_param = [f.task] if f.task else []
+        ors: list[str] = []
+        others = [s for s in wanted if s != "unreviewed"]
+        if "unreviewed" in wanted:
+            ors.append(f"d.id NOT IN (SELECT doc_id FROM reviews WHERE {task_cond}status != 'unreviewed')")
+            params += task_param
+        if others:
+            marks = ",".join("?" * len(others))
+            ors.append(f"d.id IN (SELECT doc_id FROM reviews WHERE {task_cond}status IN ({marks}))")
+            params += task_param + others
+        conds.append("(" + " OR ".join(ors) + ")" if ors else "0")
+    if f.label is not None:
+        task_cond = "AND {a}.task = ? " if f.task else ""
+        parts = []
+        for table, alias in (("spans", "s"), ("labels", "l")):
+            parts.append(f"SELECT {alias}.doc_id FROM {table} {alias} WHERE {alias}.label = ? "
+                         + task_cond.format(a=alias) + "AND " + _EFFECTIVE.format(a=alias))
+            params += [f.label] + ([f.task] if f.task else [])
+        conds.append("d.id IN (" + " UNION ".join(parts) + ")")
+    if f.search:
+        conds.append("bd_contains(d.text, ?)")
+        params.append(f.search)
+    if extra:
+        conds.append(extra)
+    return ("WHERE " + " AND ".join(conds)) if conds else "", params

@@ -1,0 +1,1 @@
+"""Fine-tuning pipeline (Qt-free): readers, metrics, training, evaluation and export."""

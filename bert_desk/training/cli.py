@@ -1,0 +1,141 @@
+"""argparse front end: `train sentiment|ner ...` and `evaluate sentiment|ner ...`.
+
+The app's CLI calls `add_parsers(subparsers)`; each sub-command sets `func(args) -> int`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+TASK_CHOICES = ("sentiment", "ner")
+DEFAULT_MAX_LENGTH = {"sentiment": 64, "ner": 128}
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add the `train` and `evaluate` sub-commands to an argparse subparsers object."""
+    tr = subparsers.add_parser("train", help="fine-tune a BERT-family model (sentiment or NER)",
+                               description="Fine-tune a BERT-family checkpoint with one small head.")
+    tr.add_argument("task", choices=TASK_CHOICES)
+    tr.add_argument("--base", required=True, help="base checkpoint: folder, HF id, bundled:<task> or 'minilm'")
+    tr.add_argument("--train", required=True, help="training file (.tsv/.csv/.jsonl or CoNLL/WNUT)")
+    tr.add_argument("--valid", help="validation file (default: split off the training file)")
+    tr.add_argument("--out", required=True, help="run folder (checkpoints, logs, metrics.json, model/)")
+    tr.add_argument("--epochs", type=float, default=3.0)
+    tr.add_argument("--max-steps", type=int, default=-1, help="stop after N optimiser steps (overrides epochs)")
+    tr.add_argument("--batch-size", type=int, default=32)
+    tr.add_argument("--lr", type=float, default=5e-5)
+    tr.add_argument("--warmup", type=float, default=0.06, help="warmup: ratio (<1) or steps")
+    tr.add_argument("--weight-decay", type=float, default=0.01)
+    tr.add_argument("--max-length", type=int, help="max tokens (default: 64 sentiment, 128 NER)")
+    tr.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
+    tr.add_argument("--valid-fraction", type=float, default=0.1,
+                    help="random validation share when neither --valid nor a sentiment hold-out is used")
+    tr.add_argument("--holdout", type=int, default=2000,
+                    help="sentiment without --valid: hold out N long examples (0: random --valid-fraction)")
+    tr.add_argument("--holdout-min-words", type=int, default=8)
+    tr.add_argument("--seed", type=int, default=13)
+    tr.add_argument("--save-steps", type=int, default=500)
+    tr.add_argument("--logging-steps", type=int, default=50)
+    tr.add_argument("--no-eval", action="store_true", help="skip evaluation after each epoch")
+    tr.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+    tr.add_argument("--limit-train", type=int, default=0, help="use only the first N training examples")
+    tr.add_argument("--export-to", help="after training, copy the final model to this folder")
+    tr.set_defaults(func=run_train)
+
+    ev = subparsers.add_parser("evaluate", help="score a model on labelled data",
+                               description="Accuracy and per-class P/R/F1, or entity-level P/R/F1.")
+    ev.add_argument("task", choices=TASK_CHOICES)
+    ev.add_argument("--model", required=True, help="model spec: folder, bundled:<task> or HF id")
+    ev.add_argument("--data", required=True, help="labelled file")
+    ev.add_argument("--json", action="store_true", help="print metrics as JSON")
+    ev.add_argument("--limit", type=int, default=0, help="evaluate only the first N examples")
+    ev.add_argument("--batch-size", type=int, default=32)
+    ev.add_argument("--max-length", type=int)
+    ev.add_argument("--threads", type=int, default=2)
+    ev.set_defaults(func=run_evaluate)
+
+    ex = subparsers.add_parser("export-model", help="copy a trained model folder (fp16) into a destination",
+                               description="Copy config, tokenizer and weights of a run's model/ folder.")
+    ex.add_argument("run", help="run folder (with model/) or model folder")
+    ex.add_argument("dest", help="destination, e.g. resources/models/sentiment")
+    ex.set_defaults(func=run_export)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Handler of `train`."""
+    from bert_desk.engine.types import EngineError
+    from bert_desk.training.readers import DataFormatError
+    from bert_desk.training.trainer import TrainConfig, train
+
+    cfg = TrainConfig(
+        task=args.task, base=args.base, train=args.train, out=args.out, valid=args.valid,
+        valid_fraction=args.valid_fraction, holdout=args.holdout, holdout_min_words=args.holdout_min_words,
+        epochs=args.epochs, max_steps=args.max_steps, batch_size=args.batch_size, lr=args.lr,
+        warmup=args.warmup if args.warmup < 1 else int(args.warmup), weight_decay=args.weight_decay,
+        max_length=args.max_length or DEFAULT_MAX_LENGTH[args.task], seed=args.seed, resume=args.resume,
+        save_steps=args.save_steps, logging_steps=args.logging_steps, eval_each_epoch=not args.no_eval,
+        threads=args.threads, limit_train=args.limit_train,
+    )
+    try:
+        summary = train(cfg)
+    except (DataFormatError, EngineError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(_summary_text(args.task, summary["valid"]))
+    if args.export_to:
+        from bert_desk.training.export import export_model
+
+        export_model(args.out, args.export_to)
+        print(f"exported to {args.export_to}")
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    """Handler of `evaluate`."""
+    from bert_desk.engine.types import EngineError
+    from bert_desk.training.evaluate import evaluate
+    from bert_desk.training.readers import DataFormatError
+
+    try:
+        result = evaluate(args.task, args.model, args.data, limit=args.limit, batch_size=args.batch_size,
+                          max_length=args.max_length or DEFAULT_MAX_LENGTH[args.task], threads=args.threads)
+    except (DataFormatError, EngineError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=2) if args.json else _summary_text(args.task, result))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Handler of `export-model`."""
+    from bert_desk.training.export import export_model
+
+    try:
+        dest = export_model(args.run, args.dest)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"exported to {dest}")
+    return 0
+
+
+def _summary_text(task: str, metrics: dict[str, Any]) -> str:
+    from bert_desk.training.metrics import format_table
+
+    if task == "sentiment":
+        head = f"accuracy {metrics['accuracy']:.4f}"
+        return head + "\n" + format_table(metrics["per_class"])
+    head = (f"entity F1 {metrics['f1']:.4f} (P {metrics['precision']:.4f}, R {metrics['recall']:.4f}); "
+            f"token accuracy {metrics['token_accuracy']:.4f}")
+    return head + "\n" + format_table(metrics["entities"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bert_desk.training train|evaluate|export-model ...`."""
+    parser = argparse.ArgumentParser(prog="python -m bert_desk.training")
+    add_parsers(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args))

@@ -1,0 +1,90 @@
+"""Score a sequence- or token-classification model on a labelled file (plain torch loop, float32)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bert_desk.training import data as D
+from bert_desk.training import metrics as M
+from bert_desk.training.readers import read_text_examples, read_token_examples
+
+
+def _model_path(spec: str) -> str:
+    if spec.startswith("bundled:"):
+        from bert_desk.paths import bundled_model_dir
+
+        folder = bundled_model_dir(spec.split(":", 1)[1])
+        if not (folder / "config.json").is_file():
+            raise ValueError(f"no bundled model in {folder}")
+        return str(folder)
+    return D.resolve_base(spec)
+
+
+def _batches(items: list[Any], size: int) -> Any:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def evaluate(task: str, model_spec: str, data_file: str | Path, *, limit: int = 0, batch_size: int = 32,
+             max_length: int = 128, threads: int = 2) -> dict[str, Any]:
+    """Return accuracy + per-class P/R/F1 (sentiment) or entity-level P/R/F1 per type (ner)."""
+    import torch
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoModelForTokenClassification,
+        AutoTokenizer,
+        DataCollatorForTokenClassification,
+        DataCollatorWithPadding,
+    )
+
+    torch.set_num_threads(max(1, threads))
+    path = _model_path(model_spec)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    if task == "sentiment":
+        model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32)
+        label2id = {str(k): int(v) for k, v in model.config.label2id.items()}
+        examples = read_text_examples(data_file)
+        if not {e.label for e in examples} <= set(label2id):
+            examples = D.map_text_labels(examples)
+        collator: Any = DataCollatorWithPadding(tokenizer)
+        encode: Any = D.encode_texts
+    elif task == "ner":
+        model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32)
+        label2id = {str(k): int(v) for k, v in model.config.label2id.items()}
+        examples = read_token_examples(data_file)
+        collator = DataCollatorForTokenClassification(tokenizer)
+        encode = D.encode_tokens
+    else:
+        raise ValueError(f"unknown task {task!r}: expected sentiment or ner")
+    if limit:
+        examples = examples[:limit]
+    id2label = {i: lab for lab, i in label2id.items()}
+    features = encode(tokenizer, examples, label2id, max_length)
+    model.eval()
+    gold_rows: list[Any] = []
+    pred_rows: list[Any] = []
+    with torch.inference_mode():
+        for batch in _batches(features, batch_size):
+            inputs = collator(batch)
+            labels = inputs.pop("labels")
+            logits = model(**inputs).logits
+            gold_rows.extend(labels.tolist())
+            pred_rows.extend(logits.argmax(-1).tolist())
+    names = {i: model.config.id2label[i] for i in id2label}
+    if task == "sentiment":
+        gold = [names[g] for g in gold_rows]
+        pred = [names[p] for p in pred_rows]
+        return {"examples": len(gold), "accuracy": M.accuracy(gold, pred),
+                "per_class": M.per_class_prf(gold, pred, [names[i] for i in sorted(names)])}
+    golds, preds = [], []
+    for g_row, p_row in zip(gold_rows, pred_rows, strict=True):
+        g, p = D.word_tags(g_row, p_row, names)
+        golds.append(g)
+        preds.append(p)
+    entities = M.entity_prf(golds, preds)
+    flat_g = [t for s in golds for t in s]
+    flat_p = [t for s in preds for t in s]
+    return {"examples": len(golds), "f1": entities["micro avg"]["f1"],
+            "precision": entities["micro avg"]["precision"], "recall": entities["micro avg"]["recall"],
+            "token_accuracy": M.accuracy(flat_g, flat_p), "entities": entities}

@@ -1,0 +1,123 @@
+"""Dialogs: About (versions), unexpected error (copyable details) and the CSV column picker."""
+
+from __future__ import annotations
+
+import html
+import platform
+from importlib import metadata
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import Qt, qVersion
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+import bert_desk
+from bert_desk.ui.widgets import name
+
+DISTRIBUTIONS = (("torch", "torch"), ("transformers", "transformers"), ("spaCy", "spacy"),
+                 ("tokenizers", "tokenizers"))
+
+
+def versions() -> dict[str, str]:
+    """Versions of bert_desk and its main libraries, read from package metadata (no imports)."""
+    found = {"bert_desk": bert_desk.__version__}
+    for label, dist in DISTRIBUTIONS:
+        try:
+            found[label] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            found[label] = "not installed"
+    found["Qt"] = qVersion()
+    found["PySide6"] = pyside_version
+    found["Python"] = platform.python_version()
+    return found
+
+
+class AboutDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About bert_desk")
+        name(self, "about")
+        intro = QLabel("<b>bert_desk</b> — BERT-family models on your desk: sentiment, question answering "
+                       "and entities, running locally.")
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        for key, value in versions().items():
+            label = QLabel(html.escape(value))
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(f"{key}:", label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+
+class ExceptionDialog(QDialog):
+    """Shown (non-blocking) for an unexpected exception; the details can be copied."""
+
+    def __init__(self, message: str, details: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Unexpected error")
+        name(self, "exception_dialog")
+        text = QLabel(f"Something went wrong: {message}\nThe details were written to the log.")
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        text.setWordWrap(True)
+        self.details = name(QPlainTextEdit(details), "exception_dialog.details")
+        self.details.setReadOnly(True)
+        self.details.setMinimumSize(560, 220)
+        copy = QPushButton("Copy details")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(details))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.details)
+        layout.addWidget(buttons)
+
+
+class ColumnPickerDialog(QDialog):
+    """Choose the text column of a CSV/TSV file, with a preview of its first rows."""
+
+    def __init__(self, filename: str, header: list[str], rows: list[list[str]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Text column of {filename}")
+        self.combo = name(QComboBox(), "batch.column")
+        self.combo.addItems(header)
+        preview = QTableWidget(len(rows), len(header))
+        preview.setHorizontalHeaderLabels(header)
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row[: len(header)]):
+                preview.setItem(r, c, QTableWidgetItem(cell))
+        preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Column with the texts:", self.combo)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(preview)
+        layout.addWidget(buttons)
+
+    def column(self) -> str:
+        return self.combo.currentText()
+
+
+def pick_column(parent: QWidget | None, filename: str, header: list[str], rows: list[list[str]]) -> str | None:
+    dialog = ColumnPickerDialog(filename, header, rows, parent)
+    return dialog.column() if dialog.exec() == QDialog.DialogCode.Accepted else None

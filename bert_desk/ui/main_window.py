@@ -1,0 +1,203 @@
+"""Main window: wiring only (tabs, menus, status bar, settings, the inference service)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+
+from bert_desk.engine.types import DeviceInfo
+from bert_desk.ui.dialogs import AboutDialog
+from bert_desk.ui.ner_tab import NERTab
+from bert_desk.ui.qa_tab import QATab
+from bert_desk.ui.sentiment_tab import SentimentTab
+from bert_desk.ui.settings import DEVICES, THEMES, Settings
+from bert_desk.ui.task_tab import AppContext, TaskTab
+from bert_desk.ui.theme import apply_theme
+from bert_desk.ui.widgets import name
+from bert_desk.worker import InferenceService, JobDone, JobFailed
+
+log = logging.getLogger(__name__)
+CHOICE_TITLES = {"auto": "Automatic (CUDA > MPS > CPU)", "cpu": "CPU", "cuda": "CUDA", "mps": "Apple MPS",
+                 "light": "Light", "dark": "Dark"}
+EDIT_ACTIONS = (("&Undo", "undo", QKeySequence.StandardKey.Undo), ("&Redo", "redo", QKeySequence.StandardKey.Redo),
+                ("Cu&t", "cut", QKeySequence.StandardKey.Cut), ("&Copy", "copy", QKeySequence.StandardKey.Copy),
+                ("&Paste", "paste", QKeySequence.StandardKey.Paste),
+                ("Select &All", "selectAll", QKeySequence.StandardKey.SelectAll))
+
+
+class MainWindow(QMainWindow):
+    """The application window; `models` preselects specs per tab, `device` overrides the setting."""
+
+    def __init__(self, settings: Settings, *, device: str | None = None, models: Mapping[str, str] | None = None,
+                 service: InferenceService | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("bert_desk")
+        name(self, "main_window")
+        self.settings = settings
+        self._device = device or settings.device
+        self.service = service or InferenceService(parent=self)
+        self.service.finished.connect(self._on_app_event)
+        self.service.failed.connect(self._on_app_event)
+        ctx = AppContext(self.service, settings, lambda: self._device)
+
+        self.tabs = name(QTabWidget(), "tabs")
+        self.sentiment = SentimentTab(ctx)
+        self.qa = QATab(ctx)
+        self.ner = NERTab(ctx)
+        for tab in self.task_tabs():
+            self.tabs.addTab(tab, tab.title)
+            spec = (models or {}).get(tab.tab_id)
+            if spec:
+                tab.picker.set_spec(spec)
+        self.tabs.setCurrentIndex(min(max(0, settings.current_tab()), self.tabs.count() - 1))
+        self.setCentralWidget(self.tabs)
+
+        self.device_label = name(QLabel("Device: …"), "status.device")
+        self.statusBar().addPermanentWidget(self.device_label)
+        self._build_menus()
+        geometry = settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1100, 760)
+        self._closed = False
+        self.refresh_device()
+
+    def task_tabs(self) -> list[TaskTab]:
+        return [self.sentiment, self.qa, self.ner]
+
+    def current_tab(self) -> TaskTab:
+        return self.task_tabs()[max(0, self.tabs.currentIndex())]
+
+    def device(self) -> str:
+        return self._device
+
+    # -- menus ------------------------------------------------------------------------------
+    def _action(self, menu: QMenu, text: str, slot: object, shortcut: QKeySequence | str | None = None,
+                object_name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if object_name:
+            action.setObjectName(object_name)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Open…", lambda: self.current_tab().open_file(), QKeySequence.StandardKey.Open,
+                     "action.open")
+        self._action(file_menu, "Open &batch file…", self._open_batch, "Ctrl+Shift+O", "action.open_batch")
+        export = file_menu.addMenu("&Export batch results")
+        self._action(export, "As &CSV…", lambda: self.sentiment.batch.choose_export("csv"), None, "action.export_csv")
+        self._action(export, "As &JSONL…", lambda: self.sentiment.batch.choose_export("jsonl"), None,
+                     "action.export_jsonl")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "action.quit")
+
+        edit_menu = bar.addMenu("&Edit")
+        for text, method, key in EDIT_ACTIONS:
+            self._action(edit_menu, text, lambda _=False, m=method: self._edit(m), key, f"action.{method}")
+        edit_menu.addSeparator()
+        self._action(edit_menu, "&Run", lambda: self.current_tab().run(), None, "action.run")
+        self._action(edit_menu, "&Cancel", lambda: self.current_tab().cancel(), None, "action.cancel")
+
+        view_menu = bar.addMenu("&View")
+        self.theme_actions = self._choice_menu(view_menu.addMenu("&Theme"), THEMES, self.settings.theme,
+                                               self.set_theme, "theme")
+        self.device_actions = self._choice_menu(view_menu.addMenu("&Device"), DEVICES, self._device,
+                                                self.set_device, "device")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About bert_desk", self.show_about, None, "action.about")
+
+    def _choice_menu(self, menu: QMenu, choices: tuple[str, ...], current: str, slot: object,
+                     prefix: str) -> dict[str, QAction]:
+        group = QActionGroup(self)
+        actions = {}
+        for choice in choices:
+            action = QAction(CHOICE_TITLES.get(choice, choice.capitalize()), self)
+            action.setObjectName(f"action.{prefix}.{choice}")
+            action.setCheckable(True)
+            action.setChecked(choice == current)
+            action.triggered.connect(lambda _=False, c=choice: slot(c))  # type: ignore[operator]
+            group.addAction(action)
+            menu.addAction(action)
+            actions[choice] = action
+        return actions
+
+    def _edit(self, method: str) -> None:
+        widget = QApplication.focusWidget()
+        target = getattr(widget, "lineEdit", lambda: None)() or widget
+        func = getattr(target, method, None)
+        if callable(func):
+            func()
+
+    def _open_batch(self) -> None:
+        self.tabs.setCurrentWidget(self.sentiment)
+        self.sentiment.pages.setCurrentWidget(self.sentiment.batch)
+        self.sentiment.batch.choose_file()
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.setModal(False)
+        dialog.show()
+        return dialog
+
+    # -- theme and device -------------------------------------------------------------------
+    def set_theme(self, theme: str) -> None:
+        self.settings.theme = theme
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+
+    def set_device(self, device: str) -> None:
+        self._device = device
+        self.settings.device = device
+        self.refresh_device()
+
+    def refresh_device(self) -> None:
+        """Resolve the device in the worker (it imports torch) and show it in the status bar."""
+        self.device_label.setText(f"Device: {self._device} …")
+        self.service.submit("app.device", "device", device=self._device)
+
+    def _on_app_event(self, event: JobDone | JobFailed) -> None:
+        if event.tab != "app.device":
+            return
+        if isinstance(event, JobDone) and isinstance(event.result, DeviceInfo):
+            self.device_label.setText(f"Device: {event.result.description}")
+            self.device_label.setToolTip(f"Models run on {event.result.kind}" + (" (fp16)" if event.result.fp16 else ""))
+        elif isinstance(event, JobFailed):
+            self.device_label.setText(f"Device: {self._device} — unavailable")
+            self.device_label.setToolTip(event.message)
+            self.statusBar().showMessage(event.message, 10000)
+
+    # -- closing ----------------------------------------------------------------------------
+    def save_settings(self) -> None:
+        for tab in self.task_tabs():
+            tab.save_state()
+        self.settings.set_geometry(self.saveGeometry())
+        self.settings.set_current_tab(self.tabs.currentIndex())
+        self.settings.sync()
+
+    def shutdown(self) -> None:
+        """Save settings and stop the inference thread (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.save_settings()
+        finally:
+            self.service.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+
+def find(window: QWidget, object_name: str) -> QWidget | None:
+    """The child widget with `object_name` (handy for tests and scripts)."""
+    return window.findChild(QWidget, object_name)

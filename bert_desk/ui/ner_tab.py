@@ -1,0 +1,144 @@
+"""Entities tab: entities highlighted by label, a legend with toggles, a score slider and a table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QTableView,
+    QWidget,
+)
+
+from bert_desk.engine.types import Entity, NERResult
+from bert_desk.ui.entity_table import ENTITY_ROLE, EntityTableModel, sorting_proxy
+from bert_desk.ui.entity_view import EntityView, visible_entities
+from bert_desk.ui.highlight import TextEdit
+from bert_desk.ui.legend import Legend
+from bert_desk.ui.task_tab import AppContext, TaskTab
+from bert_desk.ui.widgets import name
+from bert_desk.worker import JobDone
+
+
+class NERTab(TaskTab):
+    tab_id = "ner"
+    task = "ner"
+    title = "Entities"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.editor = name(TextEdit(placeholder="Type or paste a text, open a file, or drop one here…"), "ner.input")
+        self.editor.setPlainText(ctx.settings.last_input("ner.input"))
+        self.editor.file_dropped.connect(self.open_path)
+        self.editor.setMaximumHeight(170)
+        self.open_button = name(QPushButton("Open…"), "ner.open", "Open a text file")
+        self.open_button.clicked.connect(self.open_file)
+        self.view = name(EntityView(), "ner.view")
+        self.view.setPlaceholderText("Entities appear here after Run.")
+        self.view.entity_clicked.connect(self.select_in_table)
+        self.legend = name(Legend("ner"), "ner.legend")
+        self.legend.hidden_changed.connect(lambda _hidden: self.refresh())
+        self.min_score = name(QSlider(Qt.Orientation.Horizontal), "ner.min_score", "Hide entities scoring below this")
+        self.min_score.setRange(0, 100)
+        self.min_score.setMaximumWidth(180)
+        self.min_score.valueChanged.connect(self._threshold_changed)
+        self.min_score_label = name(QLabel("≥ 0.00"), "ner.min_score_value")
+        self.model = EntityTableModel(self)
+        self.proxy = sorting_proxy(self.model)
+        self.table = name(QTableView(), "ner.table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.clicked.connect(self._row_activated)
+        self.table.activated.connect(self._row_activated)
+        self._result: NERResult | None = None
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.legend, 1)
+        filters.addWidget(QLabel("Min. score:"))
+        filters.addWidget(self.min_score)
+        filters.addWidget(self.min_score_label)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.table)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.layout_.addWidget(self.editor)
+        self.layout_.addLayout(self.action_row(self.open_button))
+        self.layout_.addLayout(filters)
+        self.layout_.addWidget(splitter, 1)
+
+        # Installed spaCy pipelines are listed by the worker (importing spaCy takes seconds).
+        ctx.service.submit("ner.spacy", "spacy_models")
+
+    # -- input ------------------------------------------------------------------------------
+    def open_file(self) -> None:
+        path = self.choose_text_file()
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> None:
+        text = self.load_text_file(path)
+        if text is not None:
+            self.editor.setPlainText(text)
+
+    def request(self) -> tuple[str, Any] | None:
+        text = self.editor.toPlainText()
+        if not text.strip():
+            self.error_bar.show_error("Type or open a text first.")
+            return None
+        return "extract", text
+
+    def save_state(self) -> None:
+        self.ctx.settings.set_last_input("ner.input", self.editor.toPlainText())
+
+    def on_side_event(self, key: str, event: object) -> None:
+        if key == "spacy" and isinstance(event, JobDone):
+            self.picker.add_specs(f"spacy:{package}" for package in event.result)
+
+    # -- results ----------------------------------------------------------------------------
+    def threshold(self) -> float:
+        return self.min_score.value() / 100
+
+    def _threshold_changed(self, value: int) -> None:
+        self.min_score_label.setText(f"≥ {value / 100:.2f}")
+        self.refresh()
+
+    def show_result(self, result: NERResult) -> None:
+        self._result = result
+        self.refresh()
+        count = len(result.entities)
+        self.state.setText(f"{count} entit{'y' if count == 1 else 'ies'} found.")
+
+    def refresh(self) -> None:
+        """Redraw view, legend and table for the current label toggles and score threshold."""
+        if self._result is None:
+            return
+        above = [e for e in self._result.entities if e.score >= self.threshold()]
+        self.legend.set_entities(above)
+        shown = visible_entities(above, self.legend.hidden())
+        self.view.show_entities(self._result.text, shown)
+        self.model.set_entities(shown)
+
+    def _row_activated(self, index: QModelIndex) -> None:
+        entity = self.proxy.data(index, ENTITY_ROLE)
+        if isinstance(entity, Entity):
+            self.view.select_entity(entity)
+
+    def select_in_table(self, entity: Entity) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if self.proxy.data(index, ENTITY_ROLE) == entity:
+                self.table.selectRow(row)
+                self.table.scrollTo(index)
+                return

@@ -1,0 +1,132 @@
+"""Sentiment tab: one text (verdict, per-label bars, sentences shaded negative → positive) and batches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from bert_desk.engine.types import SentimentResult
+from bert_desk.ui.batch import BatchPanel
+from bert_desk.ui.chart import ScoreBars
+from bert_desk.ui.highlight import Span, TextEdit, qt_range, span_format
+from bert_desk.ui.task_tab import AppContext, TaskTab
+from bert_desk.ui.theme import polarity_color, scores_polarity
+from bert_desk.ui.widgets import name
+from bert_desk.worker import JobCancelled, JobDone, JobFailed, JobProgress
+
+
+def sentence_tooltip(label: str, score: float, scores: dict[str, float]) -> str:
+    lines = [f"{label} ({score:.1%})"]
+    lines += [f"  {lab}: {s:.3f}" for lab, s in sorted(scores.items(), key=lambda kv: -kv[1])]
+    return "\n".join(lines)
+
+
+class SentimentTab(TaskTab):
+    tab_id = "sentiment"
+    task = "sentiment"
+    title = "Sentiment"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.editor = name(TextEdit(placeholder="Type or paste a text, open a file, or drop one here…"),
+                           "sentiment.input")
+        self.editor.setPlainText(ctx.settings.last_input("sentiment.input"))
+        self.editor.file_dropped.connect(self.open_path)
+        self.editor.textChanged.connect(self._text_changed)
+        self.open_button = name(QPushButton("Open…"), "sentiment.open", "Open a text file")
+        self.open_button.clicked.connect(self.open_file)
+        self.result_view = name(ScoreBars("sentiment"), "sentiment.result")
+        self._result: SentimentResult | None = None
+
+        single = QWidget()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.editor)
+        splitter.addWidget(self.result_view)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        single_layout = QVBoxLayout(single)
+        single_layout.setContentsMargins(0, 0, 0, 0)
+        single_layout.addLayout(self.action_row(self.open_button))
+        single_layout.addWidget(splitter, 1)
+
+        self.batch = name(BatchPanel("sentiment"), "sentiment.batch")
+        self.batch.texts_ready.connect(self.run_batch)
+        self.batch.cancel_requested.connect(lambda: ctx.service.cancel("sentiment.batch"))
+        self.batch.failed.connect(lambda message: self.error_bar.show_error(message))
+
+        self.pages = name(QTabWidget(), "sentiment.pages")
+        self.pages.addTab(single, "Text")
+        self.pages.addTab(self.batch, "Batch")
+        self.pages.setDocumentMode(True)
+        self.layout_.addWidget(self.pages, 1)
+
+    # -- input ------------------------------------------------------------------------------
+    def open_file(self) -> None:
+        path = self.choose_text_file()
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> None:
+        text = self.load_text_file(path)
+        if text is not None:
+            self.pages.setCurrentIndex(0)
+            self.editor.setPlainText(text)
+
+    def request(self) -> tuple[str, Any] | None:
+        text = self.editor.toPlainText()
+        if not text.strip():
+            self.error_bar.show_error("Type or open a text first.")
+            return None
+        self.pages.setCurrentIndex(0)
+        return "analyze", text
+
+    def run_batch(self, texts: list[str]) -> None:
+        if self.submit("sentiment.batch", "batch", texts) is not None:
+            self.error_bar.clear()
+            self.pages.setCurrentIndex(1)
+            self.batch.set_busy(True, f"Running {len(texts)} texts…")
+
+    def save_state(self) -> None:
+        self.ctx.settings.set_last_input("sentiment.input", self.editor.toPlainText())
+
+    # -- results ----------------------------------------------------------------------------
+    def _text_changed(self) -> None:
+        if self._result is not None and self.editor.toPlainText() != self._result.text:
+            self.editor.clear_spans()
+
+    def show_result(self, result: SentimentResult) -> None:
+        self._result = result
+        note = getattr(result, "note", "")
+        if result.windows > 1:
+            note = f"{result.windows} windows" + (f"; {note}" if note else "")
+        self.result_view.set_scores(result.label, result.score, result.scores, note)
+        self.shade_sentences(result)
+
+    def shade_sentences(self, result: SentimentResult) -> None:
+        """Shade each sentence on the negative → positive scale, with its scores on hover."""
+        text = self.editor.toPlainText()
+        if text != result.text:
+            self.editor.clear_spans()
+            return
+        spans = []
+        for sent in result.sentences:
+            start, end = qt_range(text, sent.start, sent.end)
+            color = polarity_color(scores_polarity(sent.scores or {sent.label: sent.score}))
+            spans.append(Span(start, end, span_format(color), sentence_tooltip(sent.label, sent.score, sent.scores)))
+        self.editor.set_spans(spans)
+
+    def on_side_event(self, key: str, event: object) -> None:
+        if key != "batch":
+            return
+        if isinstance(event, JobProgress):
+            self.batch.show_progress(event.fraction, event.message)
+        elif isinstance(event, JobDone):
+            self.batch.set_busy(False)
+            self.batch.show_results(event.result)
+        elif isinstance(event, JobFailed):
+            self.batch.set_busy(False, "Batch failed.")
+            self.error_bar.show_error(event.message, event.details)
+        elif isinstance(event, JobCancelled):
+            self.batch.set_busy(False, "Batch cancelled.")

@@ -1,0 +1,124 @@
+"""The one typed adapter over `QSettings`: every preference is read and written here."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+ORGANIZATION = "bert_desk"
+APPLICATION = "bert_desk"
+DEVICES = ("auto", "cpu", "cuda", "mps")
+THEMES = ("light", "dark")
+MAX_RECENT = 12
+
+
+def default_qsettings() -> QSettings:
+    """The user's settings file (INI format everywhere, so it is easy to inspect and reset)."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+
+
+class Settings:
+    """Typed access to preferences (last model per tab, device, theme, inputs, recents) and window state."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self.store = store if store is not None else default_qsettings()
+
+    @classmethod
+    def from_file(cls, path: str) -> Settings:
+        return cls(QSettings(path, QSettings.Format.IniFormat))
+
+    # -- low level --------------------------------------------------------------------------
+    def _str(self, key: str, default: str = "") -> str:
+        value = self.store.value(key, default)
+        return value if isinstance(value, str) else default
+
+    def _list(self, key: str) -> list[str]:
+        raw = self._str(key)
+        try:
+            value: Any = json.loads(raw) if raw else []
+        except ValueError:
+            return []
+        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+    def _set_list(self, key: str, values: list[str]) -> None:
+        self.store.setValue(key, json.dumps(values[:MAX_RECENT], ensure_ascii=False))
+
+    def _push(self, key: str, value: str) -> list[str]:
+        value = value.strip()
+        values = self._list(key)
+        if value:
+            values = [value, *(v for v in values if v != value)][:MAX_RECENT]
+            self._set_list(key, values)
+        return values
+
+    def sync(self) -> None:
+        self.store.sync()
+
+    # -- models -----------------------------------------------------------------------------
+    def last_model(self, tab: str) -> str:
+        return self._str(f"models/{tab}/last")
+
+    def set_last_model(self, tab: str, spec: str) -> None:
+        self.store.setValue(f"models/{tab}/last", spec)
+        self._push(f"models/{tab}/recent", spec)
+
+    def recent_models(self, tab: str) -> list[str]:
+        return self._list(f"models/{tab}/recent")
+
+    # -- device and theme -------------------------------------------------------------------
+    @property
+    def device(self) -> str:
+        value = self._str("general/device", "auto")
+        return value if value in DEVICES else "auto"
+
+    @device.setter
+    def device(self, value: str) -> None:
+        self.store.setValue("general/device", value if value in DEVICES else "auto")
+
+    @property
+    def theme(self) -> str:
+        value = self._str("general/theme", "light")
+        return value if value in THEMES else "light"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self.store.setValue("general/theme", value if value in THEMES else "light")
+
+    # -- inputs -----------------------------------------------------------------------------
+    def last_input(self, key: str) -> str:
+        """Last text of an input (`sentiment.input`, `qa.context`, `qa.question`, `ner.input`)."""
+        return self._str(f"inputs/{key}")
+
+    def set_last_input(self, key: str, text: str) -> None:
+        self.store.setValue(f"inputs/{key}", text)
+
+    def recent_questions(self) -> list[str]:
+        return self._list("qa/recent_questions")
+
+    def add_recent_question(self, question: str) -> list[str]:
+        return self._push("qa/recent_questions", question)
+
+    def last_dir(self) -> str:
+        return self._str("general/last_dir")
+
+    def set_last_dir(self, path: str) -> None:
+        self.store.setValue("general/last_dir", path)
+
+    # -- window state -----------------------------------------------------------------------
+    def geometry(self) -> QByteArray | None:
+        value = self.store.value("window/geometry")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def set_geometry(self, value: QByteArray) -> None:
+        self.store.setValue("window/geometry", value)
+
+    def current_tab(self) -> int:
+        try:
+            return int(self.store.value("window/tab", 0))
+        except (TypeError, ValueError):
+            return 0
+
+    def set_current_tab(self, index: int) -> None:
+        self.store.setValue("window/tab", int(index))

@@ -1,0 +1,224 @@
+"""What every task tab shares: model picker, Run/Cancel, progress, the error bar and job routing.
+
+A tab's jobs use its id as the job key (`sentiment`, `qa`, `ner`); loads triggered by the picker
+use `<tab>.load` and extra streams (e.g. `sentiment.batch`) `<tab>.<name>`, so they don't
+supersede each other. Events for other tabs are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bert_desk.ui.error_bar import ErrorBar
+from bert_desk.ui.highlight import read_text_file
+from bert_desk.ui.model_picker import ModelPicker
+from bert_desk.ui.settings import Settings
+from bert_desk.ui.widgets import name
+from bert_desk.worker import (
+    InferenceService,
+    JobCancelled,
+    JobDone,
+    JobFailed,
+    JobProgress,
+    ModelLoaded,
+    ModelLoading,
+)
+
+TEXT_FILTER = "Text files (*.txt *.md);;All files (*)"
+
+
+@dataclass
+class AppContext:
+    """What tabs need from the window: the inference service, settings and the device choice."""
+
+    service: InferenceService
+    settings: Settings
+    device: Callable[[], str]
+
+
+class TaskTab(QWidget):
+    """Base of the three tabs; subclasses build their body and implement `request`/`show_result`."""
+
+    tab_id = ""
+    task = ""
+    title = ""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        t = self.tab_id
+        self.picker = ModelPicker(t, self.task, ctx.settings.recent_models(t))
+        last = ctx.settings.last_model(t)
+        if last:
+            self.picker.set_spec(last)
+        self.run_button = name(QPushButton("Run"), f"{t}.run", "Run the model (Ctrl+Enter)")
+        self.run_button.setDefault(True)
+        self.cancel_button = name(QPushButton("Cancel"), f"{t}.cancel", "Stop the running request")
+        self.cancel_button.setEnabled(False)
+        self.progress = name(QProgressBar(), f"{t}.progress")
+        self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(220)
+        self.progress.hide()
+        self.state = name(QLabel(), f"{t}.state")
+        self.state.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_bar = ErrorBar(t)
+
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.picker.spec_chosen.connect(self.preload)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.run)
+
+        svc = ctx.service
+        for signal in (svc.progressed, svc.finished, svc.failed, svc.cancelled, svc.model_loading, svc.model_loaded):
+            signal.connect(self._route)
+
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.addWidget(self.picker)
+        self.layout_.addWidget(self.error_bar)
+
+    # -- building blocks for subclasses -----------------------------------------------------
+    def action_row(self, *extra: QWidget) -> QHBoxLayout:
+        """`extra` widgets, then Run, Cancel, progress and the state line."""
+        row = QHBoxLayout()
+        for widget in extra:
+            row.addWidget(widget)
+        row.addWidget(self.run_button)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.progress)
+        row.addWidget(self.state, 1)
+        return row
+
+    def choose_text_file(self, caption: str = "Open a text file") -> str | None:
+        path, _ = QFileDialog.getOpenFileName(self, caption, self.ctx.settings.last_dir(), TEXT_FILTER)
+        if path:
+            self.ctx.settings.set_last_dir(str(Path(path).parent))
+        return path or None
+
+    def load_text_file(self, path: str) -> str | None:
+        """Read a text file for an editor (newlines normalised); errors go to the error bar."""
+        try:
+            return read_text_file(path).replace("\r\n", "\n").replace("\r", "\n")
+        except OSError as exc:
+            self.error_bar.show_error(f"Could not open {Path(path).name}: {exc.strerror or exc}")
+            return None
+
+    # -- to implement -----------------------------------------------------------------------
+    def request(self) -> tuple[str, Any] | None:
+        """`(kind, payload)` for the current input, or None (after telling the user why)."""
+        raise NotImplementedError
+
+    def show_result(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def open_file(self) -> None:
+        """File ▸ Open for this tab."""
+
+    def save_state(self) -> None:
+        """Store the tab's inputs in the settings."""
+
+    def on_side_event(self, key: str, event: object) -> None:
+        """Events of the tab's extra job streams (`<tab>.<key>`)."""
+
+    # -- running ----------------------------------------------------------------------------
+    def has_model(self) -> bool:
+        """True when a model spec is picked; otherwise say so in the error bar."""
+        if self.picker.spec():
+            return True
+        self.error_bar.show_error(f"No model selected for {self.title}: choose one in the Model box first.")
+        return False
+
+    def submit(self, key: str, kind: str, payload: Any = None) -> int | None:
+        """Submit a job on stream `key` with the picked model; None when no model is picked."""
+        if not self.has_model():
+            return None
+        spec = self.picker.spec()
+        self.ctx.settings.set_last_model(self.tab_id, spec)
+        self.picker.remember(spec)
+        return self.ctx.service.submit(key, kind, payload, spec=spec, device=self.ctx.device())
+
+    def run(self) -> None:
+        if not self.has_model():
+            return
+        req = self.request()
+        if req is None:
+            return
+        if self.submit(self.tab_id, *req) is not None:
+            self.error_bar.clear()
+            self.set_busy(True, "Running…")
+
+    def cancel(self) -> None:
+        if self.ctx.service.cancel(self.tab_id):
+            self.state.setText("Cancelling…")
+
+    def preload(self, spec: str) -> None:
+        """Load the model the user just picked, so the first Run is quick and errors show early."""
+        self.ctx.settings.set_last_model(self.tab_id, spec)
+        self.ctx.service.submit(f"{self.tab_id}.load", "load", self.task, spec=spec, device=self.ctx.device())
+
+    def set_busy(self, busy: bool, message: str = "") -> None:
+        self.cancel_button.setEnabled(busy)
+        self.progress.setVisible(busy)
+        if busy:
+            self.progress.setRange(0, 0)  # indeterminate until the first progress report
+        self.state.setText(message)
+        if not busy:
+            self.picker.set_busy(False)
+
+    def busy(self) -> bool:
+        return self.ctx.service.is_busy(self.tab_id)
+
+    # -- events -----------------------------------------------------------------------------
+    def _route(self, event: object) -> None:
+        key: str = getattr(event, "tab", "")
+        base, _, sub = key.partition(".")
+        if base != self.tab_id:
+            return
+        if isinstance(event, ModelLoading):
+            self.picker.show_loading(event.fraction, event.message)
+        elif isinstance(event, ModelLoaded):
+            self.picker.show_loaded(event.info)
+        elif sub == "load":
+            if isinstance(event, JobFailed):
+                self.picker.show_failed(event.message)
+                self.error_bar.show_error(event.message, event.details)
+            elif isinstance(event, JobDone):
+                self.error_bar.clear()
+        elif sub:
+            self.on_side_event(sub, event)
+        else:
+            self._on_main_event(event)
+
+    def _on_main_event(self, event: object) -> None:
+        if isinstance(event, JobProgress):
+            self.progress.setRange(0, 100)
+            self.progress.setValue(round(event.fraction * 100))
+            if event.message:
+                self.state.setText(event.message)
+        elif isinstance(event, JobDone):
+            self.set_busy(False)
+            self.error_bar.clear()
+            self.show_result(event.result)
+        elif isinstance(event, JobFailed):
+            self.set_busy(False, "Failed.")
+            self.picker.show_failed(event.message)
+            self.error_bar.show_error(event.message, event.details)
+        elif isinstance(event, JobCancelled):
+            self.set_busy(False, "Cancelled.")

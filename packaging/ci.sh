@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# CI: the packaging smoke tests. Run after scripts/setup.sh (needs .venv with bert_desk installed
+# and the bundled models in resources/models/). Installs the validators and PyInstaller, then
+# builds once (packaging/build.py via the tests' fixture) and smoke-tests the bundle, the .deb
+# and the .tar.gz. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+# Package lists may be empty on a fresh image: update only when the install needs it.
+if ! $SUDO apt-get install -y -qq desktop-file-utils appstream >/dev/null; then
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq desktop-file-utils appstream
+fi
+
+.venv/bin/python -m pip install --quiet "pyinstaller>=6.6"
+
+export QT_QPA_PLATFORM=offscreen HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+.venv/bin/python -m pytest -m packaging tests/packaging -q "$@"

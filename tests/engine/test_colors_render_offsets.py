@@ -1,0 +1,60 @@
+"""Colours, HTML rendering (escaping) and UTF-16 offset conversion."""
+
+from __future__ import annotations
+
+import re
+
+from bert_desk.engine.colors import DISPLACY, label_color
+from bert_desk.engine.offsets import py_index, utf16_index, utf16_span
+from bert_desk.engine.render import answers_html, entities_html, highlight_html
+from bert_desk.engine.types import Answer, Entity
+
+
+def test_displacy_palette_and_aliases() -> None:
+    assert label_color("ORG") == "#7aecec"
+    assert label_color("B-GPE") == "#feca74" and label_color("I-LOC") == "#ff9561"
+    assert label_color("PER") == label_color("PERSON") == label_color("B-PER") == "#aa9cfc"
+    assert label_color("MISC") not in DISPLACY.values()
+    assert label_color("CARDINAL") == "#e4e7d2"
+
+
+def test_hash_colours_are_stable_and_distinct() -> None:
+    colour = label_color("DRUG")
+    assert re.fullmatch(r"#[0-9a-f]{6}", colour)
+    assert colour == label_color("B-DRUG") == label_color("DRUG")
+    assert colour != label_color("DISEASE")
+    assert colour not in DISPLACY.values()
+    # a fixed value: hashlib, not the per-process salted hash()
+    assert label_color("DRUG") == label_color("drug")
+
+
+def test_entities_html_escapes_and_labels() -> None:
+    text = "<script>alert('x')</script> & Paris"
+    entities = [Entity(0, 8, "ORG", 0.9, "<script>"), Entity(31, 36, "LOC", 0.8, "Paris")]
+    out = entities_html(text, entities)
+    assert "<script>" not in out and "&lt;script&gt;" in out and "&amp;" in out
+    assert out.count("<mark") == 2 and "#7aecec" in out and "#ff9561" in out
+    assert ">ORG</span>" in out and ">LOC</span>" in out
+    hidden = entities_html(text, entities, hidden_labels=("B-LOC",))
+    assert hidden.count("<mark") == 1 and "#ff9561" not in hidden
+
+
+def test_highlight_overlaps_and_answers() -> None:
+    out = highlight_html("abcdef", [(0, 3, "#ffffff", ""), (2, 5, "#000000", "x"), (4, 9, "#111111", "")],
+                         wrap=False)
+    assert out.count("<mark") == 2 and "#000000" not in out
+    answers = [Answer(0, 4, "John", 0.5), Answer(5, 10, "Smith", 0.25)]
+    html = answers_html("John Smith <b>", answers)
+    assert html.count("<mark") == 2 and "50%" in html and "&lt;b&gt;" in html
+
+
+def test_utf16_offsets_with_astral_characters() -> None:
+    text = "a😀b𝄞c中"
+    assert [utf16_index(text, i) for i in range(len(text) + 1)] == [0, 1, 3, 4, 6, 7, 8]
+    for i in range(len(text) + 1):
+        assert py_index(text, utf16_index(text, i)) == i
+        assert utf16_index(text, i) == len(text[:i].encode("utf-16-le")) // 2
+    assert py_index(text, 2) == 1  # inside the surrogate pair -> the emoji
+    assert py_index(text, 99) == len(text) and py_index(text, -3) == 0
+    assert utf16_span(text, 1, 2) == (1, 3)
+    assert utf16_index("plain", 3) == 3 and py_index("plain", 3) == 3

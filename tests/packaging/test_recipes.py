@@ -1,0 +1,100 @@
+"""Fast checks of the packaging recipes that need no build (run with the default suite)."""
+
+from __future__ import annotations
+
+import struct
+import xml.etree.ElementTree as ET
+from configparser import ConfigParser
+
+import pytest
+
+from bert_desk import __version__
+from tests.packaging.helpers import APP_ID, PACKAGING, ROOT, load_script
+
+
+def test_icons_render_every_size_from_the_svg(tmp_path):
+    from PySide6.QtGui import QImage
+
+    icons = load_script("icons")
+    paths = icons.render_all(tmp_path, APP_ID)
+    for size in icons.HICOLOR_SIZES:
+        image = QImage(str(tmp_path / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_ID}.png"))
+        assert (image.width(), image.height()) == (size, size)
+        assert image.pixelColor(size // 2, size // 2).alpha() == 255  # drawn, not blank
+        assert image.pixelColor(0, 0).alpha() == 0  # rounded corner stays transparent
+    assert (tmp_path / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg").read_bytes() == icons.SVG_SOURCE.read_bytes()
+
+    ico = paths["ico"].read_bytes()
+    reserved, kind, count = struct.unpack_from("<HHH", ico)
+    assert (reserved, kind, count) == (0, 1, len(icons.ICO_SIZES))
+    for index in range(count):
+        width, _, _, _, _, _, length, offset = struct.unpack_from("<BBBBHHII", ico, 6 + 16 * index)
+        assert ico[offset:offset + 8] == b"\x89PNG\r\n\x1a\n" and offset + length <= len(ico)
+        assert (width or 256) in icons.ICO_SIZES
+
+    icns = paths["icns"].read_bytes()
+    assert icns[:4] == b"icns" and struct.unpack_from(">I", icns, 4)[0] == len(icns)
+
+
+def test_desktop_entry_points_at_the_wrapper_and_icon():
+    entry = ConfigParser(interpolation=None, strict=True)
+    entry.optionxform = str  # keys are case-sensitive
+    entry.read(PACKAGING / "linux" / f"{APP_ID}.desktop", encoding="utf-8")
+    group = entry["Desktop Entry"]
+    assert group["Type"] == "Application"
+    assert group["Exec"].split()[0] == "bert-desk"
+    assert group["Icon"] == APP_ID
+    assert group["Terminal"] == "false"
+
+
+def test_metainfo_is_consistent():
+    tree = ET.parse(PACKAGING / "linux" / f"{APP_ID}.metainfo.xml")
+    root = tree.getroot()
+    assert root.get("type") == "desktop-application"
+    assert root.findtext("id") == APP_ID
+    assert root.find("launchable").text == f"{APP_ID}.desktop"
+    assert root.find("releases/release").get("version") == "@VERSION@"  # filled in by build.py
+    shots = [image.text for image in root.iter("image")]
+    assert shots and all(s.startswith("https://") and "/docs/screenshots/" in s and s.endswith(".png") for s in shots)
+    assert root.find("provides/binary").text == "bert-desk"
+
+
+def test_windows_installer_script_matches_the_spec():
+    iss = (PACKAGING / "windows" / "bert-desk.iss").read_text(encoding="utf-8")
+    spec = (PACKAGING / "bert_desk.spec").read_text(encoding="utf-8")
+    assert '#define AppExe "bert-desk.exe"' in iss
+    assert 'name="bert-desk-cli"' in spec and 'name="bert-desk"' in spec
+    for section in ("[Setup]", "[Files]", "[Icons]", "[Run]", "[Code]"):
+        assert section in iss
+    assert "{uninstallexe}" in iss  # Start-menu uninstaller entry
+    assert "{group}" in iss
+
+
+def test_build_script_names_missing_pieces(monkeypatch, tmp_path):
+    build = load_script("build")
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    (tmp_path / "resources" / "models" / "ner").mkdir(parents=True)
+    assert "missing: resources/models/sentiment/" in build.check_model_folder("sentiment")
+    problem = build.check_model_folder("ner")
+    assert "config.json" in problem and "safetensors" in problem
+    args = build.parse_args([])
+    monkeypatch.setattr(build.importlib.util, "find_spec", lambda name: None)
+    problems = "\n".join(build.preflight(args))
+    assert "PyInstaller is not installed" in problems
+    assert "resources/models/sentiment/" in problems
+    assert build.app_version.__name__ and build.parse_args(["--skip-deb"]).skip_deb
+
+
+@pytest.mark.parametrize(("soname", "package"), [
+    ("libxcb-cursor.so.0", "libxcb-cursor0"),
+    ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
+    ("libEGL.so.1", "libegl1"),
+    ("libdbus-1.so.3", "libdbus-1-3"),
+])
+def test_debian_package_names_follow_policy(soname, package):
+    assert load_script("build")._debian_name(soname) == package
+
+
+def test_version_read_without_importing_the_app():
+    assert load_script("build").app_version() == __version__
+    assert (ROOT / "packaging" / "ci.sh").stat().st_mode & 0o111

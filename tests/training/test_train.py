@@ -1,0 +1,130 @@
+"""Training smoke tests on tiny random models: loss falls, resume continues, cancel checkpoints."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bert_desk.engine.types import Cancelled, CancelToken
+from bert_desk.training.cli import main
+from bert_desk.training.trainer import TrainConfig, train
+
+POS = ["a good film", "great movie", "very good", "a great film"]
+NEG = ["a bad film", "awful movie", "very bad", "boring film"]
+
+
+def sentiment_file(tmp_path: Path, repeat: int = 1) -> Path:
+    rows = [f"{t} \t1" for t in POS] + [f"{t} \t0" for t in NEG]
+    path = tmp_path / "train.tsv"
+    path.write_text("sentence\tlabel\n" + "\n".join(rows * repeat) + "\n", encoding="utf-8")
+    return path
+
+
+def ner_file(tmp_path: Path) -> Path:
+    sent = [("angela", "B-PER"), ("merkel", "I-PER"), ("visited", "O"), ("paris", "B-LOC")]
+    sent2 = [("john", "B-PER"), ("works", "O"), ("at", "O"), ("google", "B-ORG")]
+    blocks = ["\n".join(f"{w} NNP O {t}" for w, t in s) for s in (sent, sent2)] * 4
+    path = tmp_path / "ner.txt"
+    path.write_text("-DOCSTART- -X- -X- O\n\n" + "\n\n".join(blocks) + "\n", encoding="utf-8")
+    return path
+
+
+def logged_losses(run: Path) -> list[tuple[int, float]]:
+    records = [json.loads(x) for x in (run / "train_log.jsonl").read_text().splitlines()]
+    return [(r["step"], r["loss"]) for r in records if "loss" in r]
+
+
+def config(tmp_path: Path, base: Path, train_file: Path, **kw: object) -> TrainConfig:
+    defaults: dict = {"valid": str(train_file), "batch_size": 8, "lr": 1e-2, "warmup": 0.0, "max_length": 32,
+                      "logging_steps": 1, "save_steps": 10, "eval_each_epoch": False, "threads": 1}
+    defaults.update(kw)
+    return TrainConfig(task=defaults.pop("task", "sentiment"), base=str(base), train=str(train_file),
+                       out=str(tmp_path / "run"), **defaults)
+
+
+def test_sentiment_loss_goes_down_and_model_exports(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    cfg = config(tmp_path, tiny_models["sentiment"], sentiment_file(tmp_path), max_steps=30)
+    seen: list[float] = []
+    summary = train(cfg, progress=lambda f, m: seen.append(f))
+    losses = logged_losses(tmp_path / "run")
+    assert losses[-1][0] == 30
+    assert losses[-1][1] < losses[0][1] * 0.5
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+    assert summary["valid"]["accuracy"] == 1.0
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["global_step"] == 30 and metrics["valid"]["per_class"]["POSITIVE"]["f1"] == 1.0
+
+    from transformers import pipeline
+
+    model_dir = tmp_path / "run" / "model"
+    config_json = json.loads((model_dir / "config.json").read_text())
+    assert config_json["id2label"] == {"0": "NEGATIVE", "1": "POSITIVE"}
+    from safetensors import safe_open
+
+    with safe_open(str(model_dir / "model.safetensors"), "pt") as fh:
+        assert {str(fh.get_tensor(k).dtype) for k in fh.keys()} == {"torch.float16"}  # noqa: SIM118
+    clf = pipeline("text-classification", model=str(model_dir))
+    assert str(clf.model.dtype) == "torch.float32"
+    assert clf("a good film")[0]["label"] == "POSITIVE"
+    assert (model_dir / "vocab.txt").is_file() and (model_dir / "tokenizer.json").is_file()
+
+
+def test_resume_continues_from_global_step(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    data = sentiment_file(tmp_path)
+    train(config(tmp_path, tiny_models["sentiment"], data, max_steps=10, save_steps=5))
+    run = tmp_path / "run"
+    assert (run / "checkpoint-10").is_dir()
+    shutil.copy(run / "train_log.jsonl", tmp_path / "first.jsonl")
+    (run / "train_log.jsonl").unlink()
+    summary = train(config(tmp_path, tiny_models["sentiment"], data, max_steps=14, save_steps=5, resume=True))
+    assert summary["resumed_from"].endswith("checkpoint-10")
+    assert summary["global_step"] == 14
+    steps = [s for s, _ in logged_losses(run)]
+    assert steps[0] == 11 and steps[-1] == 14
+
+
+def test_cancel_stops_with_a_checkpoint(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    token = CancelToken()
+
+    def progress(fraction: float, message: str) -> None:
+        if message.startswith("step 3/"):
+            token.cancel()
+
+    with pytest.raises(Cancelled, match="step 3"):
+        train(config(tmp_path, tiny_models["sentiment"], sentiment_file(tmp_path), max_steps=50),
+              progress=progress, cancel=token)
+    assert (tmp_path / "run" / "checkpoint-3").is_dir()
+
+
+def test_ner_cli_train_then_evaluate_json(tiny_models: dict[str, Path], tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    data = ner_file(tmp_path)
+    out = tmp_path / "nerrun"
+    rc = main(["train", "ner", "--base", str(tiny_models["ner"]), "--train", str(data), "--valid", str(data),
+               "--out", str(out), "--max-steps", "40", "--batch-size", "8", "--lr", "1e-2", "--warmup", "0",
+               "--no-eval", "--threads", "1", "--export-to", str(tmp_path / "exported")])
+    assert rc == 0
+    assert "entity F1" in capsys.readouterr().out
+    exported = tmp_path / "exported"
+    labels = json.loads((exported / "config.json").read_text())["id2label"]
+    assert labels == {"0": "O", "1": "B-LOC", "2": "I-LOC", "3": "B-ORG", "4": "I-ORG", "5": "B-PER", "6": "I-PER"}
+    rc = main(["evaluate", "ner", "--model", str(exported), "--data", str(data), "--json", "--limit", "4"])
+    assert rc == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["examples"] == 4
+    assert result["f1"] > 0.9 and set(result["entities"]) >= {"PER", "LOC", "micro avg"}
+
+
+def test_evaluate_sentiment_table_and_errors(tiny_models: dict[str, Path], tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    data = sentiment_file(tmp_path)
+    assert main(["evaluate", "sentiment", "--model", str(tiny_models["sentiment"]), "--data", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("accuracy ") and "NEGATIVE" in out and "POSITIVE" in out
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("sentence\tlabel\ngood\n", encoding="utf-8")
+    assert main(["evaluate", "sentiment", "--model", str(tiny_models["sentiment"]), "--data", str(bad)]) == 2
+    assert "bad.tsv:2:" in capsys.readouterr().err

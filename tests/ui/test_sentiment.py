@@ -1,0 +1,132 @@
+"""Sentiment tab: verdict and bars, shaded sentences, Cancel, error bar recovery, batch and drops."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from pytestqt.qtbot import QtBot
+
+from bert_desk.engine.types import SentimentResult
+from bert_desk.worker import DEFAULT_HANDLERS, InferenceService, JobContext
+from tests.ui.conftest import WAIT, WindowFactory
+
+TEXT = "This film was good. 😀 It was awful! 東京 was very moving."
+
+
+def _run(qtbot: QtBot, window, tab: str = "sentiment", signal: str = "finished"):
+    with qtbot.waitSignal(getattr(window.service, signal), timeout=WAIT,
+                          check_params_cb=lambda e: e.tab == tab) as blocker:
+        qtbot.mouseClick(window.sentiment.run_button, Qt.MouseButton.LeftButton)
+    return blocker.args[0]
+
+
+def test_run_shows_verdict_bars_and_shaded_sentences(qtbot: QtBot, make_window: WindowFactory,
+                                                     tiny_models: dict[str, Path]) -> None:
+    window = make_window("--model", f"sentiment={tiny_models['sentiment3']}", "--device", "cpu")
+    tab = window.sentiment
+    tab.editor.setPlainText(TEXT)
+    result: SentimentResult = _run(qtbot, window).result
+    assert tab.result_view.headline.text().startswith(result.label)
+    assert set(tab.result_view.bars) == {"negative", "neutral", "positive"}
+    spans = tab.editor.spans()
+    assert len(spans) == len(result.sentences) == 3
+    for span, sent in zip(spans, result.sentences, strict=True):
+        cursor = tab.editor.textCursor()
+        cursor.setPosition(span.start)
+        cursor.setPosition(span.end, cursor.MoveMode.KeepAnchor)
+        assert cursor.selectedText() == TEXT[sent.start:sent.end]
+        assert span.tooltip.startswith(sent.label) and "positive:" in span.tooltip
+    assert tab.editor.span_at(spans[1].start) is spans[1]
+    assert "Device: CPU" in window.device_label.text() or window.device_label.text().startswith("Device: cpu")
+    tab.editor.insertPlainText("more")
+    assert tab.editor.spans() == []
+
+
+def _slow_analyze(ctx: JobContext) -> object:
+    ctx.progress(0.3, "thinking")
+    deadline = time.monotonic() + 10
+    while not ctx.cancel.cancelled and time.monotonic() < deadline:
+        time.sleep(0.005)
+    ctx.cancel.raise_if_cancelled()
+    return None
+
+
+def test_cancel_stops_a_running_request(qtbot: QtBot, make_window: WindowFactory,
+                                        tiny_models: dict[str, Path]) -> None:
+    service = InferenceService({**DEFAULT_HANDLERS, "analyze": _slow_analyze})
+    window = make_window("--model", f"sentiment={tiny_models['sentiment']}", service=service)
+    tab = window.sentiment
+    tab.editor.setPlainText("some text")
+    with qtbot.waitSignal(service.progressed, timeout=WAIT):
+        qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+    assert tab.cancel_button.isEnabled() and tab.progress.isVisible()
+    with qtbot.waitSignal(service.cancelled, timeout=WAIT):
+        qtbot.mouseClick(tab.cancel_button, Qt.MouseButton.LeftButton)
+    assert not tab.cancel_button.isEnabled() and not tab.progress.isVisible()
+    assert tab.state.text() == "Cancelled."
+
+
+def test_failing_model_shows_error_bar_and_next_run_works(qtbot: QtBot, make_window: WindowFactory,
+                                                          tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    window = make_window("--model", f"sentiment={tmp_path / 'missing-model'}", "--device", "cpu")
+    tab = window.sentiment
+    tab.editor.setPlainText("good")
+    failed = _run(qtbot, window, signal="failed")
+    assert tab.error_bar.isVisible() and tab.error_bar.text() == failed.message
+    assert tab.error_bar.details.toPlainText()
+    tab.error_bar.details_button.setChecked(True)
+    assert tab.error_bar.details.isVisible()
+    tab.error_bar.copy()
+    tab.picker.set_spec(str(tiny_models["sentiment"]))
+    _run(qtbot, window)
+    assert not tab.error_bar.isVisible()
+    assert tab.result_view.bars
+
+
+def test_batch_table_chart_and_export(qtbot: QtBot, make_window: WindowFactory, tiny_models: dict[str, Path],
+                                      tmp_path: Path) -> None:
+    window = make_window("--model", f"sentiment={tiny_models['sentiment']}", "--device", "cpu")
+    batch = window.sentiment.batch
+    source = tmp_path / "reviews.csv"
+    with source.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "review"])
+        writer.writerows([i, f"review {i}, very good 😀"] for i in range(12))
+    with qtbot.waitSignal(window.service.finished, timeout=WAIT, check_params_cb=lambda e: e.tab == "sentiment.batch"):
+        assert batch.open_file(str(source), column="review")
+    assert batch.model.rowCount() == 12
+    assert sum(batch.chart.counts().values()) == 12
+    assert batch.export_csv_button.isEnabled()
+    batch.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+    scores = [float(batch.proxy.index(r, 2).data()) for r in range(12)]
+    assert scores == sorted(scores, reverse=True)
+
+    batch.export(str(tmp_path / "out.csv"), "csv")
+    batch.export(str(tmp_path / "out.jsonl"), "jsonl")
+    with (tmp_path / "out.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 12 and rows[0]["text"].startswith("review ")
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 12 and set(lines[0]) == {"text", "label", "score", "scores"}
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok"}\n{"text": 3}\n', encoding="utf-8")
+    assert not batch.open_file(str(bad))
+    assert window.sentiment.error_bar.text() == 'bad.jsonl, line 2: expected an object with a string "text" field'
+
+
+def test_dropping_a_file_loads_it(make_window: WindowFactory, tmp_path: Path) -> None:
+    window = make_window(show=False)
+    path = tmp_path / "drop.txt"
+    path.write_text("dropped 😀 text\r\nsecond line", encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.sentiment.editor.dropEvent(event)
+    assert window.sentiment.editor.toPlainText() == "dropped 😀 text\nsecond line"

@@ -1,0 +1,135 @@
+"""Main window: tab titles, object/accessible names, no-model state, settings, menus, app helpers."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from bert_desk.app import ExceptionReporter, parse_args, qt_message_handler, setup_logging
+from bert_desk.ui.dialogs import versions
+from bert_desk.ui.settings import Settings
+from tests.ui.conftest import WindowFactory
+
+NAMES = [
+    "sentiment.input", "sentiment.run", "sentiment.cancel", "sentiment.result", "sentiment.model",
+    "sentiment.batch_table", "sentiment.batch_open", "sentiment.batch_cancel", "sentiment.chart",
+    "sentiment.error", "qa.context", "qa.question", "qa.run", "qa.cancel", "qa.answers", "qa.model",
+    "qa.error", "ner.input", "ner.run", "ner.cancel", "ner.view", "ner.table", "ner.model", "ner.legend",
+    "ner.min_score", "ner.error", "status.device",
+]
+
+
+def test_tabs_and_names(make_window: WindowFactory) -> None:
+    window = make_window(show=False)
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "Sentiment", "Question answering", "Entities"]
+    for role in NAMES:
+        widget = window.findChild(QWidget, role)
+        if widget is None and role.endswith(".error"):  # the error bar's object name is its style hook
+            widget = next(w for w in window.findChildren(QWidget) if w.accessibleName() == role)
+        assert widget is not None, role
+        assert widget.accessibleName() == role
+    for widget in window.findChildren(QWidget):
+        name = widget.objectName()
+        if name.split(".")[0] in ("sentiment", "qa", "ner"):
+            assert widget.accessibleName() == name
+
+
+def test_no_model_tab_says_so_and_does_not_crash(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window(show=False)
+    for tab in window.task_tabs():
+        if tab.picker.spec():  # a bundled model is present: nothing to check for this tab
+            continue
+        assert "No model" in tab.picker.status.text()
+        tab.run()
+        assert tab.error_bar.isVisibleTo(window) and "No model selected" in tab.error_bar.text()
+
+
+def test_settings_persist(qtbot: QtBot, make_window: WindowFactory, settings_file: Path,
+                          tiny_models: dict[str, Path]) -> None:
+    window = make_window("--model", f"qa={tiny_models['qa']}", show=False)
+    window.sentiment.editor.setPlainText("remember me 😀")
+    window.ner.editor.setPlainText("Angela Merkel")
+    window.qa.context.setPlainText("the context")
+    window.qa.question.setEditText("what?")
+    window.qa.remember_question("what?")
+    window.ner.picker.set_spec("spacy:some_pipeline")
+    window.ner.picker._emit()  # as if chosen by the user: remembered as the last model
+    window.set_device("cpu")
+    window.set_theme("dark")
+    window.tabs.setCurrentIndex(2)
+    window.close()
+
+    settings = Settings.from_file(str(settings_file))
+    assert settings.device == "cpu" and settings.theme == "dark"
+    assert settings.last_model("ner") == "spacy:some_pipeline"
+    again = make_window(show=False)
+    assert again.sentiment.editor.toPlainText() == "remember me 😀"
+    assert again.ner.editor.toPlainText() == "Angela Merkel"
+    assert again.qa.context.toPlainText() == "the context"
+    assert again.qa.question_text() == "what?"
+    assert again.qa.question.itemText(0) == "what?"
+    assert again.ner.picker.spec() == "spacy:some_pipeline"
+    assert again.device() == "cpu" and again.device_actions["cpu"].isChecked()
+    assert again.theme_actions["dark"].isChecked()
+    assert again.tabs.currentIndex() == 2
+    again.set_theme("light")
+
+
+def test_about_lists_versions(make_window: WindowFactory) -> None:
+    found = versions()
+    assert {"bert_desk", "torch", "transformers", "spaCy", "Qt"} <= set(found)
+    window = make_window(show=False)
+    dialog = window.show_about()
+    assert dialog.isVisible() and not dialog.isModal()
+    dialog.close()
+
+
+def test_parse_args() -> None:
+    ns = parse_args(["--model", "ner=spacy:x", "--model", "qa=some/id", "--device", "cpu"])
+    assert ns.models == {"ner": "spacy:x", "qa": "some/id"} and ns.device == "cpu"
+    with pytest.raises(SystemExit):
+        parse_args(["--model", "translate=x"])
+    with pytest.raises(SystemExit):
+        parse_args(["--device", "tpu"])
+
+
+def test_logging_and_exception_hooks(qtbot: QtBot, caplog: pytest.LogCaptureFixture) -> None:
+    path = setup_logging()
+    assert path.parent.is_dir()
+    reporter = ExceptionReporter()
+    with caplog.at_level(logging.WARNING):
+        try:
+            raise ValueError("kaput")
+        except ValueError as exc:
+            reporter.handle(type(exc), exc, exc.__traceback__)
+        thread = threading.Thread(target=lambda: reporter.handle(RuntimeError, RuntimeError("bg"), None, "bg"))
+        thread.start()
+        thread.join()
+        qtbot.waitUntil(lambda: len(reporter._dialogs) == 2)
+        qt_message_handler(_QtWarning(), _Context(), "a Qt warning")
+    assert "Uncaught exception" in caplog.text and "a Qt warning" in caplog.text
+    assert "ValueError: kaput" in reporter._dialogs[0].details.toPlainText()
+    for dialog in list(reporter._dialogs):
+        dialog.close()
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "_bert_desk", False)]:
+        root.removeHandler(handler)
+        handler.close()
+    assert QApplication.instance() is not None
+
+
+def _QtWarning():
+    from PySide6.QtCore import QtMsgType
+
+    return QtMsgType.QtWarningMsg
+
+
+class _Context:
+    file = ""
+    line = 0
