@@ -200,7 +200,7 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
 class InferenceWorker(QObject):
     """Runs jobs one at a time in its own thread; emits one terminal event per job."""
 
-    event = Signal(object)
+    emitted = Signal(object)  # any Event (not `event`: that would shadow QObject.event)
 
     def __init__(self, handlers: Mapping[str, Handler] | None = None) -> None:
         super().__init__()
@@ -210,7 +210,7 @@ class InferenceWorker(QObject):
     @Slot(object)
     def run_job(self, job: Job) -> None:
         """Run `job`; the single catch-all below turns any exception into `JobFailed`."""
-        emit = self.event.emit
+        emit = self.emitted.emit
         try:
             job.token.raise_if_cancelled()
             handler = self._handlers.get(job.kind)
@@ -245,15 +245,15 @@ class InferenceWorker(QObject):
         key = (job.spec, task, job.device)
         first = key not in self._loaded
         if first:
-            self.event.emit(ModelLoading(job.job_id, job.tab, job.spec, 0.0, f"Loading {job.spec}…"))
+            self.emitted.emit(ModelLoading(job.job_id, job.tab, job.spec, 0.0, f"Loading {job.spec}…"))
 
         def on_progress(fraction: float, message: str) -> None:
             job.token.raise_if_cancelled()
-            self.event.emit(ModelLoading(job.job_id, job.tab, job.spec, fraction, message))
+            self.emitted.emit(ModelLoading(job.job_id, job.tab, job.spec, fraction, message))
 
         model = load_model(job.spec, task, device=job.device or "auto", progress=Throttle(on_progress))
         self._loaded.add(key)
-        self.event.emit(ModelLoaded(job.job_id, job.tab, model.info))
+        self.emitted.emit(ModelLoaded(job.job_id, job.tab, model.info))
         return model
 
 
@@ -290,12 +290,13 @@ class InferenceService(QObject):
         self._worker.moveToThread(self._thread)
         self._thread.finished.connect(self._worker.deleteLater)
         self._submit.connect(self._worker.run_job)  # queued: the worker lives in the thread
-        self._worker.event.connect(self._on_event)  # queued back into this (GUI) thread
+        self._worker.emitted.connect(self._on_event)  # queued back into this (GUI) thread
         _THREADS.add(self._thread)
         self._thread.start()
 
     @property
-    def thread(self) -> QThread:
+    def worker_thread(self) -> QThread:
+        """The inference thread (not `thread`: that is QObject.thread(), where this object lives)."""
         return self._thread
 
     def submit(self, tab: str, kind: str, payload: Any = None, *, spec: str = "", device: str = "auto") -> int:

@@ -148,6 +148,8 @@ def _hub_folder(repo_id: str, allow_pickle: bool, progress: ProgressFn) -> str:
         raise ModelLoadError(f"'{repo_id}' is gated: accept its licence and log in with `hf auth login`") from None
     except RepositoryNotFoundError:
         raise ModelLoadError(f"'{repo_id}' was not found on Hugging Face (or it is private)") from None
+    except EngineError:  # e.g. Cancelled raised by the progress callback
+        raise
     except Exception as exc:
         raise ModelLoadError(f"'{repo_id}' is offline and not cached ({_one_line(exc, 100)})") from None
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bert_desk.project.errors import ProjectError
 from bert_desk.project.qa import QAMixin
 from bert_desk.project.schema import now
-from bert_desk.project.types import DocLabel, Provenance, Record, Span, SpanData
+from bert_desk.project.types import PROJECT_TASKS, STATUSES, DocLabel, Provenance, Record, Span, SpanData
 
 if TYPE_CHECKING:
     from bert_desk.project.store import Project
@@ -211,6 +211,7 @@ class AnnotationsMixin(QAMixin):
     def _store_record_annotations(self: Project, doc_id: int, record: Record, source: str, who: str) -> None:
         _check_source(source)
         length = len(record.text)
+        stamp = now()
         layers = [(record.spans, record.label, source, record.model, record.model_version)]
         if source == "human":
             layers.append((record.model_spans, record.model_label, "model", record.model, record.model_version))
@@ -223,10 +224,10 @@ class AnnotationsMixin(QAMixin):
                     self._ensure_review(doc_id, "ner", who)
                 else:
                     self._mark_proposed(doc_id, "ner", model, version)
-                prov = Provenance(src, model if src == "model" else None, version if src == "model" else None)
                 for s in spans:
-                    self._insert_span(doc_id, "ner", s.start, s.end, s.label, src,
-                                      Provenance(**{**prov.__dict__, "score": s.score}), who)
+                    prov = Provenance(src, model if src == "model" else None, version if src == "model" else None,
+                                      s.score, who, stamp)
+                    self._insert_span(doc_id, "ner", s.start, s.end, s.label, src, prov, who)
             if label is not None:
                 check_label(label)
                 if src == "human":
@@ -235,13 +236,15 @@ class AnnotationsMixin(QAMixin):
                     self._mark_proposed(doc_id, "sentiment", model, version)
                 self._exec("INSERT INTO labels VALUES (?, 'sentiment', ?, ?, ?, ?, NULL, ?, ?)",
                            (doc_id, src, label, model if src == "model" else None,
-                            version if src == "model" else None, who, now()))
+                            version if src == "model" else None, who, stamp))
         if record.questions is not None:
             self._store_questions(doc_id, length, record.questions, source, who)
         if source == "human":
             for task, status in record.status.items():
+                if task not in PROJECT_TASKS or status not in STATUSES:
+                    raise ProjectError(f"bad review status {task!r}: {status!r}")
                 self._exec("INSERT OR REPLACE INTO reviews (doc_id, task, status, reviewer, updated_at) "
-                           "VALUES (?, ?, ?, ?, ?)", (doc_id, task, status, who, now()))
+                           "VALUES (?, ?, ?, ?, ?)", (doc_id, task, status, who, stamp))
 
     def _records(self: Project, ids: Sequence[int], source: str) -> Iterator[Record]:
         marks = ",".join("?" * len(ids))

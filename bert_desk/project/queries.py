@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import getpass
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,3 +66,34 @@ def where_clause(f: DocFilter, extra: str | None = None) -> tuple[str, list[Any]
     if extra:
         conds.append(extra)
     return ("WHERE " + " AND ".join(conds)) if conds else "", params
+
+
+PREVIEW_CHARS = 160
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers)
+        return "reviewer"
+
+
+def make_preview(text: str) -> str:
+    """First characters of a text on one line."""
+    return " ".join(text[: PREVIEW_CHARS * 2].split())[:PREVIEW_CHARS]
+
+
+def contains(text: str | None, needle: str | None) -> bool:
+    if text is None or needle is None:
+        return False
+    return needle.casefold() in text.casefold()
+
+
+def check_task(task: str) -> None:
+    if task not in PROJECT_TASKS:
+        raise ProjectError(f"unknown task {task!r} (expected one of {', '.join(PROJECT_TASKS)})")
+
+
+def chunks(items: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

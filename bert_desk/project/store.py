@@ -10,7 +10,6 @@ the human layer (`adopt_proposals`), so proposals are never modified by a review
 
 from __future__ import annotations
 
-import getpass
 import json
 import sqlite3
 import threading
@@ -22,23 +21,17 @@ from typing import Any
 from bert_desk.project import schema
 from bert_desk.project.annotations import AnnotationsMixin
 from bert_desk.project.errors import ProjectError
-from bert_desk.project.queries import DocFilter, where_clause
+from bert_desk.project.queries import (
+    DocFilter,
+    check_task,
+    chunks,
+    contains,
+    default_user,
+    make_preview,
+    where_clause,
+)
 from bert_desk.project.schema import now
 from bert_desk.project.types import PROJECT_TASKS, STATUSES, Document, DocumentRow, Record, Review
-
-PREVIEW_CHARS = 160
-
-
-def _default_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (some containers)
-        return "reviewer"
-
-
-def make_preview(text: str) -> str:
-    """First characters of a text on one line."""
-    return " ".join(text[: PREVIEW_CHARS * 2].split())[:PREVIEW_CHARS]
 
 
 class Project(AnnotationsMixin):
@@ -49,11 +42,11 @@ class Project(AnnotationsMixin):
         self._conn = conn
         self.path = path
         self.read_only = read_only
-        self.user = user or _default_user()
+        self.user = user or default_user()
         self.integrity_error = integrity_error  # set when the file failed its check (then read-only)
         self._lock = threading.RLock()
         self._depth = 0
-        conn.create_function("bd_contains", 2, _contains, deterministic=True)
+        conn.create_function("bd_contains", 2, contains, deterministic=True)
 
     # ------------------------------------------------------------------ open / close
     @classmethod
@@ -82,10 +75,15 @@ class Project(AnnotationsMixin):
         path = Path(path)
         if not path.is_file():
             raise ProjectError(f"{path}: no such project file")
+        conn: sqlite3.Connection | None = None
         try:
             conn = schema.connect(path, read_only=read_only)
             version = schema.schema_version(conn, path)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.Error, ProjectError) as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, ProjectError):
+                raise
             raise ProjectError(f"{path}: not a bert_desk project or damaged beyond repair ({exc})") from exc
         problem = schema.quick_check(conn) if check else None
         if problem is not None:
@@ -105,8 +103,13 @@ class Project(AnnotationsMixin):
             return cls(conn, path, read_only=True, user=user, integrity_error=error)
         if version < schema.SCHEMA_VERSION:
             if read_only:
+                conn.close()
                 raise ProjectError(f"{path}: needs an upgrade (schema {version}); open it writable once")
-            schema.migrate(conn, path, version)
+            try:
+                schema.migrate(conn, path, version)
+            except (sqlite3.Error, ProjectError) as exc:
+                conn.close()
+                raise ProjectError(f"{path}: upgrade from schema {version} failed: {exc}") from exc
         return cls(conn, path, read_only=read_only, user=user)
 
     def close(self) -> None:
@@ -193,10 +196,13 @@ class Project(AnnotationsMixin):
             for index, record in enumerate(records):
                 try:
                     ids.append(self._insert_record(record, position + 1 + index, source, self._who(who)))
-                except ProjectError as exc:
-                    exc.record_index = index  # type: ignore[attr-defined]
-                    exc.line = record.line  # type: ignore[attr-defined]
-                    raise
+                except (ProjectError, sqlite3.Error) as exc:
+                    error = exc if isinstance(exc, ProjectError) else ProjectError(str(exc))
+                    error.record_index = index  # type: ignore[attr-defined]
+                    error.line = record.line  # type: ignore[attr-defined]
+                    if error is exc:
+                        raise
+                    raise error from exc
         return ids
 
     def _insert_record(self, record: Record, position: int, source: str, who: str) -> int:
@@ -294,7 +300,7 @@ class Project(AnnotationsMixin):
     # ------------------------------------------------------------------ reviews
     def _statuses(self, doc_ids: Sequence[int]) -> dict[int, dict[str, str]]:
         out: dict[int, dict[str, str]] = {i: dict.fromkeys(PROJECT_TASKS, "unreviewed") for i in doc_ids}
-        for chunk in _chunks(doc_ids):
+        for chunk in chunks(doc_ids):
             marks = ",".join("?" * len(chunk))
             for doc_id, task, status in self._rows(
                     f"SELECT doc_id, task, status FROM reviews WHERE doc_id IN ({marks})", chunk):
@@ -303,7 +309,7 @@ class Project(AnnotationsMixin):
 
     def review(self, doc_id: int, task: str) -> Review:
         """Review state of a document for a task ("unreviewed" when never reviewed)."""
-        _check_task(task)
+        check_task(task)
         rows = self._rows("SELECT status, reviewer, updated_at FROM reviews WHERE doc_id = ? AND task = ?",
                           (doc_id, task))
         if not rows:
@@ -364,6 +370,11 @@ class Project(AnnotationsMixin):
         return {"documents": total, "status": status, "labels": labels,
                 "questions": {"total": questions, **answers}}
 
+    def labels_in_use(self, task: str) -> list[str]:
+        """Distinct labels of a task (spans for "ner", document labels otherwise), sorted."""
+        table = "spans" if task == "ner" else "labels"
+        return [r[0] for r in self._rows(f"SELECT DISTINCT label FROM {table} WHERE task = ? ORDER BY label", (task,))]
+
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         rows = self._rows("SELECT value FROM project_meta WHERE key = ?", (key,))
         return rows[0][0] if rows else default
@@ -384,21 +395,5 @@ class Project(AnnotationsMixin):
         if source not in ("human", "model", "effective"):
             raise ProjectError(f"unknown source {source!r} (human, model or effective)")
         ids = self.document_ids(task=task, status=list(statuses) if statuses is not None else None)
-        for chunk in _chunks(ids, batch):
+        for chunk in chunks(ids, batch):
             yield from self._records(chunk, source)
-
-
-def _contains(text: str | None, needle: str | None) -> bool:
-    if text is None or needle is None:
-        return False
-    return needle.casefold() in text.casefold()
-
-
-def _check_task(task: str) -> None:
-    if task not in PROJECT_TASKS:
-        raise ProjectError(f"unknown task {task!r} (expected one of {', '.join(PROJECT_TASKS)})")
-
-
-def _chunks(items: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]

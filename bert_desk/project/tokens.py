@@ -8,9 +8,9 @@ a token of its own. Concatenating `text + " " * ws` over the tokens gives the te
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import pairwise
 from typing import Any, NamedTuple
 
 
@@ -33,19 +33,24 @@ def tokenize(text: str, spans: Iterable[tuple[int, int]] = ()) -> list[Token]:
     spans = list(spans)
     starts = {s for s, _ in spans}
     ends = {e for _, e in spans}
-    cuts = starts | ends
+    cuts = sorted(starts | ends)
     out: list[Token] = []
-    for tok in blank_nlp().make_doc(text):
-        s, e = tok.idx, tok.idx + len(tok.text)
-        inner = sorted(c for c in cuts if s < c < e)
-        bounds = [s, *inner, e]
-        for a, b in pairwise(bounds):
-            out.append(Token(a, b, False))
-        if tok.whitespace_:
-            if e in starts or (e + 1) in ends:
-                out.append(Token(e, e + 1, False))
-            else:
-                out[-1] = out[-1]._replace(ws=True)
+    append = out.append
+    doc = blank_nlp().make_doc(text)
+    rows = doc.to_array(["IDX", "LENGTH", "SPACY"]).tolist() if len(doc) else []
+    for s, length, space in rows:
+        e = s + length
+        i = bisect_right(cuts, s)
+        while i < len(cuts) and cuts[i] < e:
+            append(Token(s, cuts[i], False))
+            s = cuts[i]
+            i += 1
+        ws = bool(space)
+        if ws and (e in starts or (e + 1) in ends):
+            append(Token(s, e, False))
+            append(Token(e, e + 1, False))
+        else:
+            append(Token(s, e, ws))
     return out
 
 

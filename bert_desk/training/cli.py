@@ -1,6 +1,6 @@
 """argparse front end: `train sentiment|ner ...` and `evaluate sentiment|ner ...`.
 
-The app's CLI calls `add_parsers(subparsers)`; each sub-command sets `func(args) -> int`.
+The app's CLI calls `add_parsers(subparsers)`; each sub-command sets `handler(args) -> int` (also as `func`).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def add_parsers(subparsers: Any) -> None:
     tr.add_argument("--threads", type=int, default=2, help="torch CPU threads")
     tr.add_argument("--limit-train", type=int, default=0, help="use only the first N training examples")
     tr.add_argument("--export-to", help="after training, copy the final model to this folder")
-    tr.set_defaults(func=run_train)
+    tr.set_defaults(func=run_train, handler=run_train)
 
     ev = subparsers.add_parser("evaluate", help="score a model on labelled data",
                                description="Accuracy and per-class P/R/F1, or entity-level P/R/F1.")
@@ -55,13 +55,14 @@ def add_parsers(subparsers: Any) -> None:
     ev.add_argument("--batch-size", type=int, default=32)
     ev.add_argument("--max-length", type=int)
     ev.add_argument("--threads", type=int, default=2)
-    ev.set_defaults(func=run_evaluate)
+    ev.set_defaults(func=run_evaluate, handler=run_evaluate)
 
     ex = subparsers.add_parser("export-model", help="copy a trained model folder (fp16) into a destination",
                                description="Copy config, tokenizer and weights of a run's model/ folder.")
     ex.add_argument("run", help="run folder (with model/) or model folder")
     ex.add_argument("dest", help="destination, e.g. resources/models/sentiment")
-    ex.set_defaults(func=run_export)
+    ex.add_argument("--base", help="base checkpoint spec for vocab.txt etc. (default: read from the run)")
+    ex.set_defaults(func=run_export, handler=run_export)
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -114,7 +115,7 @@ def run_export(args: argparse.Namespace) -> int:
     from bert_desk.training.export import export_model
 
     try:
-        dest = export_model(args.run, args.dest)
+        dest = export_model(args.run, args.dest, base=args.base)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

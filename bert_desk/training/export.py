@@ -31,21 +31,56 @@ def finalize_folder(folder: str | Path, base: str | Path | None = None) -> Path:
     return folder
 
 
-def _model_dir(path: Path) -> Path:
+def _latest_checkpoint(path: Path) -> Path | None:
+    checkpoints = [p for p in path.glob("checkpoint-*") if p.name.split("-")[-1].isdigit()]
+    return max(checkpoints, key=lambda p: int(p.name.split("-")[-1])) if checkpoints else None
+
+
+def convert_checkpoint(checkpoint: Path, folder: Path, base: str | None = None) -> Path:
+    """Save a Trainer checkpoint (fp32 weights) as a final fp16 model folder."""
+    from transformers import (
+        AutoConfig,
+        AutoModelForSequenceClassification,
+        AutoModelForTokenClassification,
+        AutoTokenizer,
+    )
+
+    from bert_desk.training.trainer import save_model
+
+    config = AutoConfig.from_pretrained(checkpoint)
+    token_task = any("TokenClassification" in a for a in (config.architectures or []))
+    cls = AutoModelForTokenClassification if token_task else AutoModelForSequenceClassification
+    model = cls.from_pretrained(checkpoint, dtype="float32")
+    tokenizer = AutoTokenizer.from_pretrained(checkpoint if (checkpoint / "tokenizer.json").is_file() else base)
+    return save_model(model, tokenizer, folder, base=base)
+
+
+def _model_dir(path: Path, base: str | None) -> Path:
     if (path / "model" / "config.json").is_file():
         return path / "model"
-    if (path / "config.json").is_file():
+    if (path / "config.json").is_file() and not path.name.startswith("checkpoint-"):
         return path
-    raise FileNotFoundError(f"no model (config.json) in {path} or {path / 'model'}")
+    checkpoint = path if path.name.startswith("checkpoint-") else _latest_checkpoint(path)
+    if checkpoint is not None and (checkpoint / "config.json").is_file():
+        return convert_checkpoint(checkpoint, checkpoint.parent / "model-from-checkpoint", base)
+    raise FileNotFoundError(f"no model (config.json) or checkpoint in {path}")
 
 
-def export_model(run: str | Path, dest: str | Path) -> Path:
-    """Copy the model files of a run folder (or model folder) into `dest`, leaving other files there."""
-    source = _model_dir(Path(run))
-    base = None
-    metrics = Path(run) / "metrics.json"
-    if metrics.is_file():
-        base = json.loads(metrics.read_text(encoding="utf-8")).get("base")
+def export_model(run: str | Path, dest: str | Path, base: str | None = None) -> Path:
+    """Copy the model files of a run folder (or model folder) into `dest`, leaving other files there.
+
+    A run without a final `model/` (stopped early) is exported from its latest checkpoint, in fp16.
+    `base` (spec of the base checkpoint) supplies vocab.txt etc.; by default it is read from the run.
+    """
+    run = Path(run)
+    for info in (run / "metrics.json", run / "run_config.json", run.parent / "run_config.json"):
+        if base is None and info.is_file():
+            base = json.loads(info.read_text(encoding="utf-8")).get("base")
+    if base is not None:
+        from bert_desk.training.data import resolve_base
+
+        base = resolve_base(str(base))
+    source = _model_dir(run, base)
     finalize_folder(source, base)
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)

@@ -145,6 +145,8 @@ def train(cfg: TrainConfig, *, progress: ProgressFn = no_progress, cancel: Cance
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     base = D.resolve_base(cfg.base)
+    (out / "run_config.json").write_text(json.dumps({"base": base, "config": asdict(cfg)}, indent=2) + "\n",
+                                         encoding="utf-8")
     train_ex, valid_ex, labels, info = _load_data(cfg)
     label2id = {lab: i for i, lab in enumerate(labels)}
     id2label = dict(enumerate(labels))

@@ -46,7 +46,7 @@ def table_columns(path: str | Path, preview_rows: int = 5) -> tuple[list[str], l
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
         raise BatchFileError(f"{path.name}, line 1: no header row") from exc
-    rows = []
+    rows: list[list[str]] = []
     for row in reader:
         if len(rows) >= preview_rows:
             break

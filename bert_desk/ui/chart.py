@@ -30,38 +30,52 @@ class ScoreBars(QWidget):
         self._prefix = prefix
         self.headline = name(QLabel("Run the model to see its verdict."), f"{prefix}.verdict")
         self.headline.setProperty("role", "headline")
+        self.note = name(QLabel(), f"{prefix}.note")
+        self.note.setWordWrap(True)
         self._grid = QGridLayout()
         self._grid.setColumnStretch(1, 1)
+        hint = QLabel("Sentences are shaded from red (negative) to green (positive); hover one for its scores.")
+        hint.setWordWrap(True)
+        hint.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.headline)
+        layout.addWidget(self.note)
         layout.addLayout(self._grid)
+        layout.addStretch(1)
+        layout.addWidget(hint)
         self.bars: dict[str, QProgressBar] = {}
 
     def clear(self, message: str = "Run the model to see its verdict.") -> None:
         self.headline.setText(message)
+        self.note.clear()
         for i in reversed(range(self._grid.count())):
             item = self._grid.takeAt(i)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.bars.clear()
 
     def set_scores(self, label: str, score: float, scores: Mapping[str, float], note: str = "") -> None:
-        self.clear(f"{label}  ·  {score:.1%}" + (f"   ({note})" if note else ""))
+        self.clear(f"{label}  ·  {score:.1%}")
+        self.note.setText(note)
         colors = label_colors(list(scores))
         for row, (lab, value) in enumerate(sorted(scores.items(), key=lambda kv: -kv[1])):
             caption = QLabel(lab)
             bar = name(QProgressBar(), f"{self._prefix}.score.{lab}", f"{lab}: {value:.4f}")
             bar.setRange(0, 1000)
             bar.setValue(round(value * 1000))
-            bar.setFormat(f"{value:.1%}")
+            bar.setTextVisible(False)
             bar.setStyleSheet(
-                "QProgressBar { border: 1px solid palette(mid); border-radius: 3px; text-align: center;"
-                " color: #1b1b1b; background: palette(base); }"
+                "QProgressBar { border: 1px solid palette(mid); border-radius: 3px; background: palette(base); }"
                 f" QProgressBar::chunk {{ background: {colors[lab].name()}; }}"
             )
+            percent = QLabel(f"{value:.1%}")
+            percent.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            percent.setMinimumWidth(percent.fontMetrics().horizontalAdvance("100.0%") + 4)
             self._grid.addWidget(caption, row, 0)
             self._grid.addWidget(bar, row, 1)
+            self._grid.addWidget(percent, row, 2)
             self.bars[lab] = bar
 
 
@@ -124,7 +138,8 @@ class DistributionChart(QWidget):
         slot = plot.width() / max(1, len(bars))
         for i, (caption, n, color) in enumerate(bars):
             h = plot.height() * n / top
-            bar = QRectF(plot.left() + i * slot + slot * 0.12, plot.bottom() - h, slot * 0.76, h)
+            width = min(slot * 0.76, 90.0)
+            bar = QRectF(plot.left() + i * slot + (slot - width) / 2, plot.bottom() - h, width, h)
             painter.fillRect(bar, color)
             painter.setPen(pen)
             if n:

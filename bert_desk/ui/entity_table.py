@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QColor
 
 from bert_desk.engine.colors import label_color
@@ -62,9 +69,9 @@ class EntityTableModel(QAbstractTableModel):
         return None
 
 
-def sorting_proxy(model: QAbstractTableModel) -> QSortFilterProxyModel:
+def sorting_proxy(model: QAbstractTableModel, parent: QObject | None = None) -> QSortFilterProxyModel:
     """A proxy that sorts by the model's `SORT_ROLE` (numbers as numbers)."""
-    proxy = QSortFilterProxyModel(model)
+    proxy = QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
     proxy.setSortRole(SORT_ROLE)
     return proxy

@@ -74,7 +74,8 @@ class MainWindow(QMainWindow):
         return self._device
 
     # -- menus ------------------------------------------------------------------------------
-    def _action(self, menu: QMenu, text: str, slot: object, shortcut: QKeySequence | str | None = None,
+    def _action(self, menu: QMenu, text: str, slot: object,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
                 object_name: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:

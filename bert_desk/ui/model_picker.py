@@ -42,8 +42,10 @@ class ModelPicker(QWidget):
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setMinimumContentsLength(28)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.lineEdit().setPlaceholderText(f"e.g. {EXAMPLES.get(task, 'a model id or folder')}")
-        self.combo.lineEdit().setAccessibleName(f"{tab}.model")
+        line = self.combo.lineEdit()
+        assert line is not None  # editable combo
+        line.setPlaceholderText(f"e.g. {EXAMPLES.get(task, 'a model id or folder')}")
+        line.setAccessibleName(f"{tab}.model")
         self.browse = name(QPushButton("Browse…"), f"{tab}.browse", "Use a model saved in a local folder")
         self.status = name(QLabel(), f"{tab}.model_status")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -67,19 +69,19 @@ class ModelPicker(QWidget):
             self._add(spec, spec)
         self._last_emitted = ""
         self.combo.activated.connect(lambda _i: self._emit())
-        self.combo.lineEdit().returnPressed.connect(self._emit)
-        self.combo.lineEdit().textEdited.connect(lambda _t: self._update_empty_notice())
+        line.returnPressed.connect(self._emit)
+        line.textEdited.connect(lambda _t: self._update_empty_notice())
         self.browse.clicked.connect(self.browse_folder)
         self.combo.setCurrentIndex(0 if self.combo.count() else -1)
         self._update_empty_notice()
 
     # -- items ------------------------------------------------------------------------------
     def _add(self, text: str, spec: str) -> None:
-        if self.find(spec) < 0:
+        if self.index_of(spec) < 0:
             self.combo.addItem(text, spec)
             self.combo.setItemData(self.combo.count() - 1, spec, Qt.ItemDataRole.ToolTipRole)
 
-    def find(self, spec: str) -> int:
+    def index_of(self, spec: str) -> int:
         return self.combo.findData(spec, SPEC_ROLE)
 
     def specs(self) -> list[str]:
@@ -93,7 +95,7 @@ class ModelPicker(QWidget):
         self.combo.setEditText(text)
 
     def remember(self, spec: str) -> None:
-        if spec and self.find(spec) < 0:
+        if spec and self.index_of(spec) < 0:
             self._add(spec, spec)
 
     # -- current spec -----------------------------------------------------------------------
@@ -106,10 +108,10 @@ class ModelPicker(QWidget):
         return text
 
     def set_spec(self, spec: str) -> None:
-        index = self.find(spec)
+        index = self.index_of(spec)
         if index < 0 and spec:
             self._add(spec, spec)
-            index = self.find(spec)
+            index = self.index_of(spec)
         self.combo.setCurrentIndex(index)
         if index < 0:
             self.combo.setEditText("")
@@ -149,6 +151,10 @@ class ModelPicker(QWidget):
     def show_failed(self, message: str) -> None:
         self.progress.hide()
         self.status.setText(f"Not loaded: {message}")
+
+    def show_cancelled(self) -> None:
+        self.progress.hide()
+        self.status.setText("Not loaded: cancelled.")
 
     def set_busy(self, busy: bool) -> None:
         if not busy:

@@ -41,11 +41,11 @@ class SentimentTab(TaskTab):
         self._result: SentimentResult | None = None
 
         single = QWidget()
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.editor)
         splitter.addWidget(self.result_view)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(1, 2)
         single_layout = QVBoxLayout(single)
         single_layout.setContentsMargins(0, 0, 0, 0)
         single_layout.addLayout(self.action_row(self.open_button))
@@ -100,7 +100,7 @@ class SentimentTab(TaskTab):
         self._result = result
         note = getattr(result, "note", "")
         if result.windows > 1:
-            note = f"{result.windows} windows" + (f"; {note}" if note else "")
+            note = f"Long text: scored in {result.windows} overlapping windows." + (f" {note}" if note else "")
         self.result_view.set_scores(result.label, result.score, result.scores, note)
         self.shade_sentences(result)
 

@@ -12,6 +12,7 @@ APPLICATION = "bert_desk"
 DEVICES = ("auto", "cpu", "cuda", "mps")
 THEMES = ("light", "dark")
 MAX_RECENT = 12
+MAX_INPUT_CHARS = 100_000
 
 
 def default_qsettings() -> QSettings:
@@ -92,7 +93,8 @@ class Settings:
         return self._str(f"inputs/{key}")
 
     def set_last_input(self, key: str, text: str) -> None:
-        self.store.setValue(f"inputs/{key}", text)
+        """Remember an input; texts over `MAX_INPUT_CHARS` are not kept (the settings file stays small)."""
+        self.store.setValue(f"inputs/{key}", text if len(text) <= MAX_INPUT_CHARS else "")
 
     def recent_questions(self) -> list[str]:
         return self._list("qa/recent_questions")
@@ -116,7 +118,7 @@ class Settings:
 
     def current_tab(self) -> int:
         try:
-            return int(self.store.value("window/tab", 0))
+            return int(str(self.store.value("window/tab", 0)))
         except (TypeError, ValueError):
             return 0
 

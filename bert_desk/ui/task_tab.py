@@ -77,6 +77,7 @@ class TaskTab(QWidget):
         self.state = name(QLabel(), f"{t}.state")
         self.state.setTextFormat(Qt.TextFormat.PlainText)
         self.error_bar = ErrorBar(t)
+        self._loading = False
 
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
@@ -192,12 +193,21 @@ class TaskTab(QWidget):
         if base != self.tab_id:
             return
         if isinstance(event, ModelLoading):
+            self._loading = True
             self.picker.show_loading(event.fraction, event.message)
-        elif isinstance(event, ModelLoaded):
+            return
+        if isinstance(event, ModelLoaded):
+            self._loading = False
             self.picker.show_loaded(event.info)
-        elif sub == "load":
+            return
+        if isinstance(event, (JobFailed, JobCancelled)) and self._loading:  # ended while loading the model
+            self._loading = False
             if isinstance(event, JobFailed):
                 self.picker.show_failed(event.message)
+            else:
+                self.picker.show_cancelled()
+        if sub == "load":
+            if isinstance(event, JobFailed):
                 self.error_bar.show_error(event.message, event.details)
             elif isinstance(event, JobDone):
                 self.error_bar.clear()
@@ -218,7 +228,6 @@ class TaskTab(QWidget):
             self.show_result(event.result)
         elif isinstance(event, JobFailed):
             self.set_busy(False, "Failed.")
-            self.picker.show_failed(event.message)
             self.error_bar.show_error(event.message, event.details)
         elif isinstance(event, JobCancelled):
             self.set_busy(False, "Cancelled.")

@@ -9,7 +9,7 @@ import pytest
 
 from bert_desk.engine import loading, registry
 from bert_desk.engine.device import resolve_device
-from bert_desk.engine.types import EngineError, ModelLoadError
+from bert_desk.engine.types import Cancelled, EngineError, ModelLoadError
 
 
 def _one_line_error(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
@@ -203,6 +203,13 @@ def test_hub_download_reports_progress(tiny_models: dict[str, Path], monkeypatch
     assert calls == [True, False]
     assert model.info.name == "acme/tiny-qa" and model.info.spec == "acme/tiny-qa"
     assert any("Downloading acme/tiny-qa" in m for _, m in seen) and seen[-1][0] == 1.0
+
+    def cancel(fraction: float, message: str) -> None:
+        if "Downloading" in message:
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        loading.load_model("acme/tiny-qa-2", "qa", device="cpu", progress=cancel)
 
     def no_network(repo_id: str, **kwargs: object) -> str:
         if kwargs.get("local_files_only"):

@@ -56,6 +56,8 @@ def test_metainfo_is_consistent():
     assert root.find("releases/release").get("version") == "@VERSION@"  # filled in by build.py
     shots = [image.text for image in root.iter("image")]
     assert shots and all(s.startswith("https://") and "/docs/screenshots/" in s and s.endswith(".png") for s in shots)
+    for url in shots:  # the URLs point into this repository: the files must exist here
+        assert (ROOT / "docs" / "screenshots" / url.rsplit("/", 1)[1]).is_file(), url
     assert root.find("provides/binary").text == "bert-desk"
 
 

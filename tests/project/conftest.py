@@ -32,7 +32,7 @@ def find(text: str, needle: str) -> tuple[int, int]:
     return start, start + len(needle)
 
 
-def snapshot(project: Project, *, meta: bool = True, status: bool = True, ner: bool = True,
+def snapshot(project: Project, *, meta: bool = True, status: bool | tuple[str, ...] = True, ner: bool = True,
              sentiment: bool = True, qa: bool = True) -> list[dict[str, Any]]:
     """A comparable picture of a project's human layer (what a format can carry)."""
     out = []
@@ -48,6 +48,7 @@ def snapshot(project: Project, *, meta: bool = True, status: bool = True, ner: b
             item["questions"] = [(q.question, q.qid, sorted(q.answers, key=lambda a: (a.start is None, a.start or 0)))
                                  for q in rec.questions or []]
         if status:
-            item["status"] = {t: s for t, s in rec.status.items() if s != "unreviewed"}
+            item["status"] = {t: s for t, s in rec.status.items()
+                              if s != "unreviewed" and (status is True or t in status)}
         out.append(item)
     return out

@@ -155,6 +155,9 @@ def test_stats(project: Project) -> None:
     assert stats["labels"]["ner"] == {"X": {"human": 1, "model": 1}, "Y": {"human": 0, "model": 1}}
     assert stats["labels"]["sentiment"] == {"pos": {"human": 1, "model": 0}}
     assert stats["questions"]["total"] == 1 and stats["questions"]["human"]["no_answer"] == 1
+    assert project.labels_in_use("ner") == ["X", "Y"] and project.labels_in_use("sentiment") == ["pos"]
+    project.set_setting("labels.ner", "PER,LOC")
+    assert project.get_setting("labels.ner") == "PER,LOC" and project.get_setting("nope") is None
 
 
 def test_transaction_is_all_or_nothing(project: Project) -> None:

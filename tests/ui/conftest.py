@@ -66,8 +66,8 @@ def make_window(qtbot: QtBot, settings_file: Path) -> WindowFactory:
         window = build_main_window(list(argv), settings=Settings.from_file(str(settings_file)), service=service)
         qtbot.addWidget(window)
         if show:
-            window.show()
-            qtbot.waitExposed(window)
+            with qtbot.waitExposed(window):
+                window.show()
         return window
 
     return make

@@ -32,6 +32,7 @@ def test_run_shows_verdict_bars_and_shaded_sentences(qtbot: QtBot, make_window: 
     tab.editor.setPlainText(TEXT)
     result: SentimentResult = _run(qtbot, window).result
     assert tab.result_view.headline.text().startswith(result.label)
+    assert tab.picker.status.text().startswith("sentiment3 · transformers · cpu")  # the loaded model
     assert set(tab.result_view.bars) == {"negative", "neutral", "positive"}
     spans = tab.editor.spans()
     assert len(spans) == len(result.sentences) == 3
@@ -78,6 +79,7 @@ def test_failing_model_shows_error_bar_and_next_run_works(qtbot: QtBot, make_win
     tab.editor.setPlainText("good")
     failed = _run(qtbot, window, signal="failed")
     assert tab.error_bar.isVisible() and tab.error_bar.text() == failed.message
+    assert tab.picker.status.text().startswith("Not loaded:") and not tab.picker.progress.isVisible()
     assert tab.error_bar.details.toPlainText()
     tab.error_bar.details_button.setChecked(True)
     assert tab.error_bar.details.isVisible()
@@ -130,3 +132,14 @@ def test_dropping_a_file_loads_it(make_window: WindowFactory, tmp_path: Path) ->
                        Qt.KeyboardModifier.NoModifier)
     window.sentiment.editor.dropEvent(event)
     assert window.sentiment.editor.toPlainText() == "dropped 😀 text\nsecond line"
+
+
+def test_ctrl_enter_runs(qtbot: QtBot, make_window: WindowFactory, tiny_models: dict[str, Path]) -> None:
+    window = make_window("--model", f"sentiment={tiny_models['sentiment']}", "--device", "cpu")
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.sentiment.editor.setPlainText("good")
+    window.sentiment.editor.setFocus()
+    with qtbot.waitSignal(window.service.finished, timeout=WAIT, check_params_cb=lambda e: e.tab == "sentiment"):
+        qtbot.keyClick(window.sentiment.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.sentiment.editor.toPlainText() == "good"

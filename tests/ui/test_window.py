@@ -47,7 +47,7 @@ def test_no_model_tab_says_so_and_does_not_crash(qtbot: QtBot, make_window: Wind
             continue
         assert "No model" in tab.picker.status.text()
         tab.run()
-        assert tab.error_bar.isVisibleTo(window) and "No model selected" in tab.error_bar.text()
+        assert not tab.error_bar.isHidden() and "No model selected" in tab.error_bar.text()
 
 
 def test_settings_persist(qtbot: QtBot, make_window: WindowFactory, settings_file: Path,

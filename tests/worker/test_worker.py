@@ -184,7 +184,7 @@ def test_shutdown_cancels_and_joins(qtbot: QtBot, qapp: object) -> None:
         svc.submit("t", "slow")
     started = time.monotonic()
     assert svc.shutdown(timeout_ms=10_000)
-    assert not svc.thread.isRunning()
+    assert not svc.worker_thread.isRunning()
     assert time.monotonic() - started < 5
     with pytest.raises(RuntimeError):
         svc.submit("t", "slow")

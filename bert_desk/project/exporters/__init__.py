@@ -65,7 +65,7 @@ def export_project(project: Project, fmt: str, out: str | Path | IO | None = Non
     task = task or DEFAULT_TASK[fmt]
     records = project.iter_records(task=task, statuses=statuses, source=source)
     if out is None:
-        out = sys.stdout.buffer if fmt in BINARY else sys.stdout
+        return _to_stdout(records, fmt, task)
     if not isinstance(out, (str, Path)):
         return write_records(records, fmt, out, task=task)
     path = Path(out)
@@ -85,6 +85,27 @@ def export_project(project: Project, fmt: str, out: str | Path | IO | None = Non
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return report
+
+
+def _to_stdout(records: Iterable[Record], fmt: str, task: str | None) -> ExportReport:
+    """Write UTF-8 to stdout whatever the locale (binary formats as bytes)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        if fmt in BINARY:
+            raise ProjectExportError(f"{fmt} is binary: give --out FILE")
+        return write_records(records, fmt, sys.stdout, task=task)
+    if fmt in BINARY:
+        report = write_records(records, fmt, buffer, task=task)
+    else:
+        text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+        try:
+            report = write_records(records, fmt, text, task=task)
+        finally:
+            text.flush()
+            text.detach()
+    buffer.flush()
     return report
 
 

