@@ -139,8 +139,8 @@ def preflight(args: argparse.Namespace) -> list[str]:
     if IS_LINUX:
         if not args.skip_deb and shutil.which("dpkg-deb") is None:
             problems.append("dpkg-deb not found: apt-get install dpkg (or pass --skip-deb)")
-        if not args.skip_deb and shutil.which("ldd") is None:
-            problems.append("ldd not found (libc-bin): needed to compute the .deb dependencies")
+        if not args.skip_deb and _ldconfig() is None:
+            problems.append("ldconfig not found (libc-bin): needed to compute the .deb dependencies")
     if IS_WIN and not args.skip_installer and find_iscc() is None:
         problems.append("Inno Setup compiler ISCC.exe not found: install Inno Setup 6 "
                         "(winget install JRSoftware.InnoSetup) or pass --skip-installer")
@@ -153,7 +153,7 @@ def find_iscc() -> str | None:
     found = shutil.which("iscc") or shutil.which("ISCC")
     if found:
         return found
-    for base in (os.environ.get("ProgramFiles(x86)"), os.environ.get("ProgramFiles")):
+    for base in (os.environ.get("PROGRAMFILES(X86)"), os.environ.get("PROGRAMFILES")):
         if base and (Path(base) / "Inno Setup 6" / "ISCC.exe").is_file():
             return str(Path(base) / "Inno Setup 6" / "ISCC.exe")
     return None
@@ -230,12 +230,13 @@ def smoke(bundle: Path) -> None:
 # --- Linux: .deb and .tar.gz ------------------------------------------------------------------------
 
 
-def _is_elf(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(4) == b"\x7fELF"
-    except OSError:
-        return False
+def bundle_tools():
+    """packaging/bundle_tools.py (ELF helpers shared with the spec)."""
+    spec = importlib.util.spec_from_file_location("bert_desk_bundle_tools", PACKAGING / "bundle_tools.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _debian_name(soname: str) -> str:
@@ -247,29 +248,42 @@ def _debian_name(soname: str) -> str:
     return f"{stem}-{major}" if stem[-1].isdigit() else f"{stem}{major}"
 
 
+def _ldconfig() -> str | None:
+    return shutil.which("ldconfig") or next((p for p in ("/sbin/ldconfig", "/usr/sbin/ldconfig")
+                                            if Path(p).exists()), None)
+
+
+def _system_libraries() -> dict[str, str]:
+    """soname -> path of the native-architecture libraries the dynamic loader knows (`ldconfig -p`)."""
+    tag = {"x86_64": "x86-64", "aarch64": "AArch64"}.get(platform.machine(), "")
+    out = subprocess.run([_ldconfig() or "ldconfig", "-p"], capture_output=True, text=True).stdout
+    found: dict[str, str] = {}
+    for line in out.splitlines():
+        match = re.match(r"\s*(\S+)\s+\(([^)]*)\)\s+=>\s+(\S+)", line)
+        if match and tag in match.group(2):
+            found.setdefault(match.group(1), match.group(3))
+    return found
+
+
 def deb_depends(bundle: Path) -> tuple[str, list[str]]:
-    """The Depends line for the bundle: packages of the system libraries its ELF files link
-    (PyInstaller leaves libc, GL/EGL, libxcb and Wayland client libraries to the system, and
-    Qt's platform plugins need a few X11/Wayland helpers), plus libc6's minimum version."""
-    files = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink() and _is_elf(p)]
+    """The Depends line for the bundle: packages of the system libraries its ELF files link but
+    it does not carry (PyInstaller leaves libc, GL/EGL, libxcb and Wayland client libraries to the
+    system), plus libc6 at the newest GLIBC symbol version any of them asks for. Also returns the
+    sonames no installed package owns, with the package name guessed for them."""
+    tools = bundle_tools()
     inside = {p.name for p in bundle.rglob("*")}
-    system: dict[str, str | None] = {}
-    glibc = (2, 17)
-    for path in files:
-        data = path.read_bytes()
-        for major, minor in re.findall(rb"GLIBC_(\d+)\.(\d+)", data):
-            glibc = max(glibc, (int(major), int(minor)))
-        result = subprocess.run(["ldd", str(path)], capture_output=True, text=True)
-        for line in result.stdout.splitlines():
-            match = re.match(r"\s*(\S+)\s+=>\s+(not found|\S+)", line)
-            if not match or match.group(1) in inside:
-                continue
-            soname, where = match.groups()
-            system.setdefault(soname, None if where == "not found" else where)
+    wanted: set[str] = set()
+    glibc = {(2, 17)}
+    for path in bundle.rglob("*"):
+        if path.is_file() and not path.is_symlink() and tools.is_elf(path):
+            wanted |= tools.elf_needed(path) or set()
+            glibc |= tools.elf_glibc_versions(path)
+    known = _system_libraries()
     packages: set[str] = set()
     guessed = []
-    for soname, where in sorted(system.items()):
+    for soname in sorted(wanted - inside):
         package = None
+        where = known.get(soname)
         if where and shutil.which("dpkg"):
             for candidate in dict.fromkeys((where, os.path.realpath(where))):
                 out = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
@@ -280,8 +294,10 @@ def deb_depends(bundle: Path) -> tuple[str, list[str]]:
             package = _debian_name(soname)
             guessed.append(f"{soname} -> {package}")
         packages.add(package.split(",")[0].strip())
-    packages.discard("libc6")
-    return ", ".join([f"libc6 (>= {glibc[0]}.{glibc[1]})", *sorted(packages)]), guessed
+    # The loader and libc's own parts (libm, libpthread, ...) come with libc6.
+    packages -= {"libc6", "libc-bin", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1"}
+    major, minor = max(glibc)
+    return ", ".join([f"libc6 (>= {major}.{minor})", *sorted(packages)]), guessed
 
 
 WRAPPER = """#!/bin/sh
@@ -351,9 +367,7 @@ def build_deb(bundle: Path, icons: Path, version: str, args: argparse.Namespace)
     for path in stage.rglob("*"):  # normalise modes: dpkg-deb keeps them as found
         if path.is_symlink():
             continue
-        if path.is_dir():
-            path.chmod(0o755)
-        elif path.stat().st_mode & 0o111:
+        if path.is_dir() or path.stat().st_mode & 0o111:
             path.chmod(0o755)
         else:
             path.chmod(0o644)

@@ -79,6 +79,30 @@ def elf_needed(path: Path) -> set[str] | None:
         handle.close()
 
 
+def elf_glibc_versions(path: Path) -> set[tuple[int, int]]:
+    """The GLIBC_x.y symbol versions an ELF64 LE file asks for (read from its dynamic string table)."""
+    import re
+
+    try:
+        handle, mapped = _open(path)
+    except (OSError, ValueError):
+        return set()
+    try:
+        sections = _sections(mapped) or []
+        found: set[tuple[int, int]] = set()
+        for sh_type, _, _, link in sections:
+            if sh_type == SHT_DYNAMIC:
+                _, offset, size, _ = sections[link]
+                for major, minor in re.findall(rb"GLIBC_(\d+)\.(\d+)", mapped[offset:offset + size]):
+                    found.add((int(major), int(minor)))
+        return found
+    except (struct.error, IndexError):
+        return set()
+    finally:
+        mapped.close()
+        handle.close()
+
+
 def has_symtab(path: Path) -> bool:
     """True when an ELF64 LE file still carries a static symbol table (strippable)."""
     try:

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-WORDS = (
-    "the a an of to and in is was it this that film movie good bad great awful not very "
-    "moving beautifully acted boring angela merkel visited paris berlin london john smith "
-    "works at google apple new york city what who where when how did does play plays "
-    "team won lost game year day . , ! ? ' \" - ( ) : ; 1 2 3 4 5 6 7 8 9 0"
-).split()
+WORDS = ["the", "a", "an", "of", "to", "and", "in", "is", "was", "it", "this", "that", "film", "movie", "good", "bad", "great", "awful", "not", "very", "moving", "beautifully", "acted", "boring", "angela", "merkel", "visited", "paris", "berlin", "london", "john", "smith", "works", "at", "google", "apple", "new", "york", "city", "what", "who", "where", "when", "how", "did", "does", "play", "plays", "team", "won", "lost", "game", "year", "day", ".", ",", "!", "?", "'", '"', "-", "(", ")", ":", ";", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
 
 NER_LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
 

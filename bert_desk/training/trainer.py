@@ -211,7 +211,7 @@ def train(cfg: TrainConfig, *, progress: ProgressFn = no_progress, cancel: Cance
     metrics = _decode_metrics(cfg.task, prediction.predictions, prediction.label_ids, id2label)
     save_model(trainer.model, tokenizer, out / "model", base=base)
     summary = {
-        "task": cfg.task, "base": base, "config": asdict(cfg), **info,
+        "task": cfg.task, "base": base, "labels": labels, "config": asdict(cfg), **info,
         "global_step": trainer.state.global_step, "train_runtime_s": round(elapsed, 1),
         "resumed_from": checkpoint, "train_loss": result.training_loss,
         "hardware": _hardware(), "valid": metrics,

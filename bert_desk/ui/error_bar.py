@@ -14,8 +14,8 @@ class ErrorBar(QFrame):
 
     def __init__(self, prefix: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("ErrorBar")
-        self.setAccessibleName(f"{prefix}.error")
+        name(self, f"{prefix}.error")
+        self.setProperty("role", "error")  # style hook (resources/styles/app.qss)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.message = name(QLabel(), f"{prefix}.error_message")
         self.message.setWordWrap(True)

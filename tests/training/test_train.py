@@ -128,3 +128,19 @@ def test_evaluate_sentiment_table_and_errors(tiny_models: dict[str, Path], tmp_p
     bad.write_text("sentence\tlabel\ngood\n", encoding="utf-8")
     assert main(["evaluate", "sentiment", "--model", str(tiny_models["sentiment"]), "--data", str(bad)]) == 2
     assert "bad.tsv:2:" in capsys.readouterr().err
+
+
+def test_export_from_checkpoint_when_run_stopped_early(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    from safetensors import safe_open
+
+    from bert_desk.training.export import export_model
+
+    train(config(tmp_path, tiny_models["sentiment"], sentiment_file(tmp_path), max_steps=5, save_steps=5))
+    run = tmp_path / "run"
+    shutil.rmtree(run / "model")
+    (run / "metrics.json").unlink()  # as if stopped before the end: base comes from run_config.json
+    dest = export_model(run, tmp_path / "dest")
+    with safe_open(str(dest / "model.safetensors"), "pt") as fh:
+        assert {str(fh.get_tensor(k).dtype) for k in fh.keys()} == {"torch.float16"}  # noqa: SIM118
+    assert json.loads((dest / "config.json").read_text())["dtype"] == "float32"
+    assert (dest / "vocab.txt").read_text() == (tiny_models["sentiment"] / "vocab.txt").read_text()

