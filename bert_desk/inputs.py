@@ -8,10 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from bert_desk.atomic import atomic_write
 
 
 class InputError(Exception):
@@ -84,47 +86,101 @@ def open_inputs(paths: Iterable[str], stdin: BinaryIO) -> Iterator[tuple[str, Bi
             yield path, handle
 
 
-def csv_columns(path: Path) -> list[str]:
-    """Header of a CSV/TSV file (delimiter from the extension)."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
-        return next(reader, [])
+TABLE_SUFFIXES = {".csv": ",", ".tsv": "\t"}
+FILE_FILTER = "Texts (*.txt *.csv *.tsv *.jsonl);;All files (*)"
 
 
-def read_texts(path: Path, column: str | None = None) -> list[str]:
-    """Texts of a batch file: .txt (one per line), .csv/.tsv (`column`), .jsonl (`text` field)."""
+def is_table(path: str | Path) -> bool:
+    """True for .csv/.tsv files (they need a column)."""
+    return Path(path).suffix.lower() in TABLE_SUFFIXES
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot read ({exc.strerror or exc})") from None
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(str(path), line, f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+
+
+def _table_reader(path: Path) -> Iterator[list[str]]:
+    content = _decode(path, _read_bytes(path))
+    return csv.reader(io.StringIO(content, newline=""), delimiter=TABLE_SUFFIXES.get(path.suffix.lower(), ","))
+
+
+def table_columns(path: str | Path, preview_rows: int = 5) -> tuple[list[str], list[list[str]]]:
+    """Header and the first rows of a CSV/TSV file (for a column picker)."""
+    path = Path(path)
+    reader = _table_reader(path)
+    try:
+        header = next(reader)
+        rows = [row for _, row in zip(range(preview_rows), reader, strict=False)]
+    except (StopIteration, csv.Error):
+        raise InputError(str(path), 1, "no header row") from None
+    return header, rows
+
+
+def default_column(header: list[str]) -> str | None:
+    """The column named `text` (any case) when there is one, else None (ask the user)."""
+    return next((col for col in header if col.strip().lower() == "text"), None)
+
+
+def read_texts(path: str | Path, column: str | None = None) -> list[str]:
+    """Texts of a batch file: .txt (one per non-blank line, stripped), .csv/.tsv (`column`,
+    default the `text` column), .jsonl (a string `text` field per line)."""
+    path = Path(path)
     suffix = path.suffix.lower()
-    source = str(path)
-    if suffix in (".csv", ".tsv"):
+    if suffix in TABLE_SUFFIXES:
         return _read_table_column(path, column)
-    with open(path, "rb") as handle:
-        data = io.BytesIO(handle.read())
+    data = io.BytesIO(_read_bytes(path))
     if suffix in (".jsonl", ".ndjson"):
-        return [require_text(rec, "text") for rec in read_records(data, source, jsonl=True)]
-    return [rec.fields["text"] for rec in read_records(data, source, jsonl=False)]
+        return [require_text(rec, "text") for rec in read_records(data, str(path), jsonl=True)]
+    return [rec.fields["text"].strip() for rec in read_records(data, str(path), jsonl=False)]
 
 
 def _read_table_column(path: Path, column: str | None) -> list[str]:
     source = str(path)
+    reader = _table_reader(path)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle, delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
-            header = next(reader, None)
-            if header is None:
-                raise InputError(source, 1, "the file is empty")
-            name = column if column is not None else header[0]
-            if name not in header:
-                raise InputError(source, 1, f"no column '{name}' (columns: {', '.join(header)})")
-            index = header.index(name)
-            texts = []
-            for row in reader:
-                if not any(cell.strip() for cell in row):
-                    continue
-                if index >= len(row):
-                    raise InputError(source, reader.line_num, f"row has no '{name}' value")
-                texts.append(row[index])
-            return texts
-    except UnicodeDecodeError as exc:
-        raise InputError(source, None, f"not valid UTF-8 ({exc.reason})") from None
+        header = next(reader, None)
+        if header is None:
+            raise InputError(source, 1, "the file is empty (no header row)")
+        name = column or default_column(header)
+        if name is None or name not in header:
+            raise InputError(source, 1, f"no column '{name or 'text'}' (columns: {', '.join(header)})")
+        index = header.index(name)
+        texts = []
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if index >= len(row):
+                raise InputError(source, reader.line_num, f"row has no '{name}' value")
+            texts.append(row[index])
+        return texts
     except csv.Error as exc:
         raise InputError(source, None, f"malformed CSV ({exc})") from None
+
+
+def write_csv(path: str | Path, rows: Iterable[Mapping[str, object]]) -> None:
+    """Write rows of `text`, `label`, `score` as UTF-8 CSV (atomically)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(["text", "label", "score"])
+    for row in rows:
+        writer.writerow([row["text"], row["label"], f"{float(row['score']):.6f}"])  # type: ignore[arg-type]
+    with atomic_write(path) as raw:
+        raw.write(buffer.getvalue().encode("utf-8"))
+
+
+def write_jsonl(path: str | Path, rows: Iterable[Mapping[str, object]]) -> None:
+    """Write one JSON object per row (every field of the row), atomically."""
+    with atomic_write(path) as raw:
+        for row in rows:
+            raw.write((json.dumps(dict(row), ensure_ascii=False) + "\n").encode("utf-8"))

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bert_desk import inputs as batch_io
 from bert_desk.engine.types import SentimentResult
-from bert_desk.ui import batch_io
 from bert_desk.ui.chart import DistributionChart, label_colors
 from bert_desk.ui.entity_table import SORT_ROLE, sorting_proxy
 from bert_desk.ui.theme import HIGHLIGHT_TEXT
@@ -160,7 +160,7 @@ class BatchPanel(QWidget):
                 if column is None:
                     return False
             texts = batch_io.read_texts(path, column)
-        except batch_io.BatchFileError as exc:
+        except batch_io.InputError as exc:
             self.failed.emit(str(exc))
             return False
         if not texts:

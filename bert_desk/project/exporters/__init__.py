@@ -7,14 +7,13 @@ Writing to a path is atomic (temporary file, then rename).
 from __future__ import annotations
 
 import io
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from bert_desk.atomic import atomic_write
 from bert_desk.project.errors import ProjectExportError
 from bert_desk.project.exporters.formats import write_jsonl, write_labelstudio, write_squad
 from bert_desk.project.exporters.tabular import write_conll, write_csv, write_docbin
@@ -68,23 +67,14 @@ def export_project(project: Project, fmt: str, out: str | Path | IO | None = Non
         return _to_stdout(records, fmt, task)
     if not isinstance(out, (str, Path)):
         return write_records(records, fmt, out, task=task)
-    path = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            if fmt in BINARY:
-                report = write_records(records, fmt, raw, task=task)
-            else:
-                text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-                report = write_records(records, fmt, text, task=task)
-                text.flush()
-                text.detach()
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(out) as raw:
+        if fmt in BINARY:
+            report = write_records(records, fmt, raw, task=task)
+        else:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            report = write_records(records, fmt, text, task=task)
+            text.flush()
+            text.detach()
     return report
 
 

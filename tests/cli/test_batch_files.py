@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bert_desk.ui.batch_io import (
-    BatchFileError,
+from bert_desk.inputs import (
+    InputError,
     default_column,
     read_texts,
     table_columns,
@@ -34,22 +34,22 @@ def test_csv_and_tsv_columns(tmp_path: Path) -> None:
     tsv_path.write_text("review\tstars\ngood\t5\nbad\t1\n", encoding="utf-8")
     assert default_column(table_columns(tsv_path)[0]) is None
     assert read_texts(tsv_path, "review") == ["good", "bad"]
-    with pytest.raises(BatchFileError, match=r"a\.tsv, line 1: no column named 'text'"):
+    with pytest.raises(InputError, match=r"a\.tsv:1: no column 'text'"):
         read_texts(tsv_path)
 
 
 def test_bad_lines_name_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "b.jsonl"
     path.write_text('{"text": "ok"}\n\n{"text": "fine"}\n{oops\n', encoding="utf-8")
-    with pytest.raises(BatchFileError, match=r"^b\.jsonl, line 4: invalid JSON"):
+    with pytest.raises(InputError, match=r"b\.jsonl:4: invalid JSON"):
         read_texts(path)
     short = tmp_path / "c.csv"
     short.write_text("id,text\n1,fine\n2\n", encoding="utf-8")
-    with pytest.raises(BatchFileError, match=r"^c\.csv, line 3: missing the 'text' column"):
+    with pytest.raises(InputError, match=r"c\.csv:3: row has no 'text' value"):
         read_texts(short)
     binary = tmp_path / "d.txt"
     binary.write_bytes(b"fine\nbad \xff byte\n")
-    with pytest.raises(BatchFileError, match=r"^d\.txt, line 2: not valid UTF-8"):
+    with pytest.raises(InputError, match=r"d\.txt:2: not valid UTF-8"):
         read_texts(binary)
 
 
