@@ -21,7 +21,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 import bert_desk
-from bert_desk.engine.types import TASKS
+from bert_desk.cli import model_option
 from bert_desk.paths import resource, user_data_dir
 from bert_desk.ui.dialogs import ExceptionDialog
 from bert_desk.ui.main_window import MainWindow
@@ -33,18 +33,10 @@ log = logging.getLogger("bert_desk")
 LOG_NAME = "bert_desk.log"
 
 
-def _model_option(value: str) -> tuple[str, str]:
-    task, sep, spec = value.partition("=")
-    task = task.strip().lower()
-    if not sep or task not in TASKS or not spec.strip():
-        raise argparse.ArgumentTypeError(f"expected TASK=SPEC with TASK in {', '.join(TASKS)}, got {value!r}")
-    return task, spec.strip()
-
-
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Parse the GUI options (unknown options are left for Qt, e.g. `-platform offscreen`)."""
     parser = argparse.ArgumentParser(prog="bert-desk", description="BERT-family models on your desk.")
-    parser.add_argument("--model", action="append", type=_model_option, default=[], metavar="TASK=SPEC",
+    parser.add_argument("--model", action="append", type=model_option, default=[], metavar="TASK=SPEC",
                         help="preselect a model for a tab (TASK: sentiment, qa, ner); repeatable")
     parser.add_argument("--device", choices=DEVICES, help="where models run (default: the saved choice, auto)")
     parser.add_argument("--theme", choices=THEMES, help="light or dark (default: the saved choice)")

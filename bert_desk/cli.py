@@ -150,10 +150,12 @@ def _selftest_gui(overrides: dict[str, str], device: str) -> int:
         return 1
 
 
-def _model_option(value: str) -> tuple[str, str]:
+def model_option(value: str) -> tuple[str, str]:
+    """argparse type for `--model TASK=SPEC` (shared by the CLI and the app)."""
     task, sep, spec = value.partition("=")
+    task, spec = task.strip().lower(), spec.strip()
     if not sep or task not in TASKS or not spec:
-        raise argparse.ArgumentTypeError(f"expected TASK=SPEC with TASK in {', '.join(TASKS)}")
+        raise argparse.ArgumentTypeError(f"expected TASK=SPEC with TASK in {', '.join(TASKS)}, got {value!r}")
     return task, spec
 
 
@@ -165,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"bert-desk {__version__}")
     parser.add_argument("--selftest", action="store_true", help="run each task once and exit 0 if all ran")
     parser.add_argument("--no-gui", action="store_true", help="with --selftest: skip building the window")
-    parser.add_argument("--model", dest="models", action="append", type=_model_option, default=[],
+    parser.add_argument("--model", dest="models", action="append", type=model_option, default=[],
                         metavar="TASK=SPEC", help="preselect a model (app and --selftest)")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -187,19 +189,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_optional_commands(sub: argparse._SubParsersAction) -> None:
-    """Sub-commands contributed by the training and project packages."""
-    try:
-        from bert_desk.training.cli import add_parsers as add_training
-    except ImportError:
-        add_training = None
-    if add_training is not None:
-        add_training(sub)
-    try:
-        from bert_desk.project.cli import add_parser as add_project
-    except ImportError:
-        add_project = None
-    if add_project is not None:
-        add_project(sub)
+    """Sub-commands contributed by the training and project packages (their imports are light)."""
+    from bert_desk.project.cli import add_parser as add_project
+    from bert_desk.training.cli import add_parsers as add_training
+
+    add_training(sub)
+    add_project(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,17 +10,18 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from bert_desk.inputs import InputError
+
 TEXT_KEYS = ("sentence", "text")
 LABEL_KEYS = ("label",)
 
 
-class DataFormatError(ValueError):
+class DataFormatError(InputError):
     """A data file is malformed; the message is one line: `file:line: what is wrong`."""
 
     def __init__(self, path: str | Path, line: int, what: str) -> None:
         self.path = str(path)
-        self.line = line
-        super().__init__(f"{path}:{line}: {what}")
+        super().__init__(self.path, line, what)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,75 @@
+"""Review key bindings, delivered by an event filter on the review's own widgets.
+
+The filter accepts the `ShortcutOverride` of each bound key, so the key reaches the review even
+when the window binds the same sequence (Edit ▸ Undo is Ctrl+Z), and handles the key press
+before the widget does (a table would otherwise move its current column on Left/Right, a text
+view its caret). Keys with Shift (selection) and all other keys pass through untouched. Text
+inputs (search, new question) are not filtered, so typing there never triggers a binding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+
+Mod = Qt.KeyboardModifier
+PLAIN = Mod.NoModifier
+CTRL = Mod.ControlModifier
+CTRL_SHIFT = Mod.ControlModifier | Mod.ShiftModifier
+
+# key -> action name; `digit:<n>` for 0-9
+PLAIN_KEYS: dict[int, str] = {
+    Qt.Key.Key_A: "accept", Qt.Key.Key_X: "reject", Qt.Key.Key_Space: "skip",
+    Qt.Key.Key_Right: "next", Qt.Key.Key_J: "next", Qt.Key.Key_Left: "prev", Qt.Key.Key_K: "prev",
+    Qt.Key.Key_N: "next_unreviewed", Qt.Key.Key_Delete: "delete", Qt.Key.Key_Backspace: "delete",
+    Qt.Key.Key_Escape: "escape",
+}
+CTRL_KEYS: dict[int, str] = {Qt.Key.Key_Z: "undo", Qt.Key.Key_Y: "redo"}
+CTRL_SHIFT_KEYS: dict[int, str] = {Qt.Key.Key_Z: "redo"}
+
+HELP = ("1–9 label · A accept · X reject · Space skip · →/J next · ←/K previous · N next unreviewed · "
+        "Del delete · Ctrl+Z undo · Ctrl+Shift+Z redo")
+
+
+def action_for(event: QKeyEvent) -> str | None:
+    """The review action a key event stands for, or None."""
+    mods = event.modifiers() & ~Mod.KeypadModifier
+    key = event.key()
+    if mods == PLAIN:
+        if Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
+            return f"digit:{key - Qt.Key.Key_0}"
+        return PLAIN_KEYS.get(Qt.Key(key))
+    if mods == CTRL:
+        return CTRL_KEYS.get(Qt.Key(key))
+    if mods == CTRL_SHIFT:
+        return CTRL_SHIFT_KEYS.get(Qt.Key(key))
+    return None
+
+
+class ReviewKeys(QObject):
+    """Calls `handler(action)` for bound keys pressed in the watched widgets; the handler
+    returns False to let the widget have the key after all."""
+
+    def __init__(self, handler: Callable[[str], bool], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._handler = handler
+
+    def watch(self, *widgets: QObject) -> None:
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and isinstance(event, QKeyEvent):
+            action = action_for(event)
+            if action is None:
+                return False
+            if kind == QEvent.Type.ShortcutOverride:
+                event.accept()  # deliver it as a key press, not as the window's shortcut
+                return True
+            if self._handler(action):
+                event.accept()
+                return True
+        return False
