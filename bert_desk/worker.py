@@ -164,6 +164,29 @@ def _extract_batch(ctx: JobContext) -> Any:
     return ner.extract_batch(ctx.load("ner"), list(ctx.job.payload), progress=ctx.progress, cancel=ctx.cancel)
 
 
+def _fill_mask(ctx: JobContext) -> Any:
+    from bert_desk.engine import pretrain
+
+    payload = dict(ctx.job.payload)
+    return pretrain.fill_mask(ctx.load("fill-mask"), payload.pop("text"), progress=ctx.progress, cancel=ctx.cancel,
+                              **payload)
+
+
+def _next_sentence(ctx: JobContext) -> Any:
+    from bert_desk.engine import pretrain
+
+    a, b = ctx.job.payload["a"], ctx.job.payload["b"]
+    return pretrain.next_sentence(ctx.load("next-sentence"), a, b, progress=ctx.progress, cancel=ctx.cancel)
+
+
+def _corrupt(ctx: JobContext) -> Any:
+    from bert_desk.engine import pretrain
+
+    payload = ctx.job.payload
+    return pretrain.corrupt(ctx.load("fill-mask"), payload["text"], seed=int(payload.get("seed", 0)),
+                            progress=ctx.progress, cancel=ctx.cancel)
+
+
 def _load(ctx: JobContext) -> Any:
     return ctx.load(str(ctx.job.payload)).info
 
@@ -188,6 +211,9 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
     "answer": _answer,  # payload: {"question", "context", **qa options} -> QAResult
     "extract": _extract,  # payload: text -> NERResult
     "extract_batch": _extract_batch,  # payload: list of texts -> list[NERResult]
+    "fill_mask": _fill_mask,  # payload: {"text", "top_k"?} -> pretrain.FillMaskResult
+    "next_sentence": _next_sentence,  # payload: {"a", "b"} -> pretrain.NSPResult
+    "corrupt": _corrupt,  # payload: {"text", "seed"} -> pretrain.CorruptionResult (80/10/10 rule)
     "load": _load,  # payload: task -> ModelInfo
     "device": _device,  # -> DeviceInfo for job.device
     "spacy_models": _spacy_models,  # -> sorted installed spaCy package names

@@ -47,6 +47,11 @@ TASKS: dict[str, Task] = {
                "AutoModelForQuestionAnswering", "ForQuestionAnswering"),
     "ner": Task("ner", "Named entities", "bert_desk.engine.ner",
                 "AutoModelForTokenClassification", "ForTokenClassification"),
+    # Pre-training heads: any architecture may carry them, so the loader's missing-weights check decides.
+    "fill-mask": Task("fill-mask", "masked-LM (fill-mask)", "bert_desk.engine.pretrain",
+                      "AutoModelForMaskedLM", ""),
+    "next-sentence": Task("next-sentence", "next-sentence prediction (NSP)", "bert_desk.engine.pretrain",
+                          "AutoModelForNextSentencePrediction", ""),
 }
 
 

@@ -10,17 +10,21 @@ import json
 import sys
 from typing import Any
 
+from bert_desk.training import pretrain_commands, qa_commands
+
 TASK_CHOICES = ("sentiment", "ner")
+TRAIN_CHOICES = (*TASK_CHOICES, "qa", "pretrain")
+EVALUATE_CHOICES = (*TASK_CHOICES, "qa")
 DEFAULT_MAX_LENGTH = {"sentiment": 64, "ner": 128}
 
 
 def add_parsers(subparsers: Any) -> None:
     """Add the `train` and `evaluate` sub-commands to an argparse subparsers object."""
-    tr = subparsers.add_parser("train", help="fine-tune a BERT-family model (sentiment or NER)",
+    tr = subparsers.add_parser("train", help="fine-tune a BERT-family model (sentiment, NER, QA) or pre-train one",
                                description="Fine-tune a BERT-family checkpoint with one small head.")
-    tr.add_argument("task", choices=TASK_CHOICES)
+    tr.add_argument("task", choices=TRAIN_CHOICES)
     tr.add_argument("--base", required=True, help="base checkpoint: folder, HF id, bundled:<task> or 'minilm'")
-    tr.add_argument("--train", required=True, help="training file (.tsv/.csv/.jsonl or CoNLL/WNUT)")
+    tr.add_argument("--train", help="training file (.tsv/.csv/.jsonl, CoNLL/WNUT, or SQuAD JSON for qa)")
     tr.add_argument("--valid", help="validation file (default: split off the training file)")
     tr.add_argument("--out", required=True, help="run folder (checkpoints, logs, metrics.json, model/)")
     tr.add_argument("--epochs", type=float, default=3.0)
@@ -43,11 +47,13 @@ def add_parsers(subparsers: Any) -> None:
     tr.add_argument("--threads", type=int, default=2, help="torch CPU threads")
     tr.add_argument("--limit-train", type=int, default=0, help="use only the first N training examples")
     tr.add_argument("--export-to", help="after training, copy the final model to this folder")
+    qa_commands.add_train_options(tr)
+    pretrain_commands.add_train_options(tr)
     tr.set_defaults(func=run_train, handler=run_train)
 
     ev = subparsers.add_parser("evaluate", help="score a model on labelled data",
                                description="Accuracy and per-class P/R/F1, or entity-level P/R/F1.")
-    ev.add_argument("task", choices=TASK_CHOICES)
+    ev.add_argument("task", choices=EVALUATE_CHOICES)
     ev.add_argument("--model", required=True, help="model spec: folder, bundled:<task> or HF id")
     ev.add_argument("--data", required=True, help="labelled file")
     ev.add_argument("--json", action="store_true", help="print metrics as JSON")
@@ -55,6 +61,7 @@ def add_parsers(subparsers: Any) -> None:
     ev.add_argument("--batch-size", type=int, default=32)
     ev.add_argument("--max-length", type=int)
     ev.add_argument("--threads", type=int, default=2)
+    qa_commands.add_evaluate_options(ev)
     ev.set_defaults(func=run_evaluate, handler=run_evaluate)
 
     ex = subparsers.add_parser("export-model", help="copy a trained model folder (fp16) into a destination",
@@ -67,6 +74,11 @@ def add_parsers(subparsers: Any) -> None:
 
 def run_train(args: argparse.Namespace) -> int:
     """Handler of `train`."""
+    if args.task in ("qa", "pretrain"):
+        return (qa_commands.run_train_qa if args.task == "qa" else pretrain_commands.run_train_pretrain)(args)
+    if not args.train:
+        print(f"error: train {args.task} needs --train FILE", file=sys.stderr)
+        return 2
     from bert_desk.engine.types import EngineError
     from bert_desk.training.readers import DataFormatError
     from bert_desk.training.trainer import TrainConfig, train
@@ -96,6 +108,8 @@ def run_train(args: argparse.Namespace) -> int:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """Handler of `evaluate`."""
+    if args.task == "qa":
+        return qa_commands.run_evaluate_qa(args)
     from bert_desk.engine.types import EngineError
     from bert_desk.training.evaluate import evaluate
     from bert_desk.training.readers import DataFormatError

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QTabWidg
 from bert_desk.engine.types import DeviceInfo
 from bert_desk.ui.dialogs import AboutDialog
 from bert_desk.ui.ner_tab import NERTab
+from bert_desk.ui.pretrain_tab import PretrainTab
 from bert_desk.ui.qa_tab import QATab
 from bert_desk.ui.sentiment_tab import SentimentTab
 from bert_desk.ui.settings import DEVICES, THEMES, Settings
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self.sentiment = SentimentTab(ctx)
         self.qa = QATab(ctx)
         self.ner = NERTab(ctx)
+        self.pretrain = PretrainTab(ctx)
         for tab in self.task_tabs():
             self.tabs.addTab(tab, tab.title)
             spec = (models or {}).get(tab.tab_id)
@@ -65,7 +67,7 @@ class MainWindow(QMainWindow):
         self.refresh_device()
 
     def task_tabs(self) -> list[TaskTab]:
-        return [self.sentiment, self.qa, self.ner]
+        return [self.sentiment, self.qa, self.ner, self.pretrain]
 
     def current_tab(self) -> TaskTab:
         return self.task_tabs()[max(0, self.tabs.currentIndex())]

@@ -110,6 +110,28 @@ def test_every_task_head_loads_in_the_frozen_app(exe, tiny_models, tmp_path):
         assert f"{task}: ok" in result.stdout
 
 
+def test_model_family_outside_the_archive_imports_from_source(exe, tmp_path):
+    """Families beyond the BERT family ship as .py files only (not in the PYZ): they still load."""
+    import torch
+    from transformers import BertTokenizerFast, ErnieConfig, ErnieForSequenceClassification
+
+    from tests.tiny_models import write_vocab
+
+    folder = tmp_path / "tiny-ernie"
+    folder.mkdir()
+    tokenizer = BertTokenizerFast(vocab=str(write_vocab(folder)))
+    config = ErnieConfig(vocab_size=len(tokenizer.get_vocab()), hidden_size=32, num_hidden_layers=1,
+                         num_attention_heads=2, intermediate_size=64, max_position_embeddings=64,
+                         id2label={0: "NEGATIVE", 1: "POSITIVE"}, label2id={"NEGATIVE": 0, "POSITIVE": 1})
+    torch.manual_seed(0)
+    ErnieForSequenceClassification(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    result = run([str(exe), "sentiment", "--model", str(folder), "--device", "cpu"], tmp_path,
+                 input="A moving, beautifully acted film.\n")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[0])["label"] in ("NEGATIVE", "POSITIVE")
+
+
 def test_cli_reads_jsonl_and_prints_jsonl(exe, tiny_models, tmp_path):
     record = {"question": "Where did Angela Merkel go?", "context": "Angela Merkel visited Paris."}
     result = run([str(exe), "qa", "--model", str(tiny_models["qa"]), "--device", "cpu"], tmp_path,

@@ -100,3 +100,38 @@ def test_debian_package_names_follow_policy(soname, package):
 def test_version_read_without_importing_the_app():
     assert load_script("build").app_version() == __version__
     assert (ROOT / "packaging" / "ci.sh").stat().st_mode & 0o111
+
+
+def test_launcher_logs_a_startup_crash_and_never_blocks_offscreen(tmp_path, monkeypatch, capsys):
+    launcher = load_script("launcher")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")  # a dialog would block: it must be skipped
+    shown = []
+    monkeypatch.setattr(launcher, "show_crash_dialog", lambda *a: shown.append(a) or False)
+    try:
+        raise ModuleNotFoundError("No module named 'frozen_away'")
+    except ModuleNotFoundError as exc:
+        launcher.report_crash(exc, [])
+    log = (tmp_path / "user_data" / "logs" / "crash.log").read_text(encoding="utf-8")
+    assert "ModuleNotFoundError: No module named 'frozen_away'" in log and f"bert-desk {__version__}" in log
+    assert "frozen_away" in capsys.readouterr().err
+    assert shown and shown[0][0].startswith("ModuleNotFoundError")  # a desktop start gets the dialog
+    assert launcher.show_crash_dialog("x", "y", None) is False  # offscreen: never shown
+
+
+@pytest.mark.parametrize(("args", "gui"), [
+    ([], True), (["--model", "ner=x"], True), (["--selftest"], False), (["ner", "a.txt"], False),
+    (["--version"], False),
+])
+def test_launcher_knows_desktop_starts_from_cli_runs(args, gui):
+    assert load_script("launcher").is_gui_start(args) is gui
+
+
+def test_launcher_exits_1_after_reporting(monkeypatch):
+    launcher = load_script("launcher")
+    reported = []
+    monkeypatch.setattr(launcher, "report_crash", lambda exc, args: reported.append(exc))
+    import bert_desk.__main__ as entry
+
+    monkeypatch.setattr(entry, "main", lambda args: 1 / 0)
+    monkeypatch.setattr(launcher.sys, "argv", ["bert-desk"])
+    assert launcher.run() == 1 and isinstance(reported[0], ZeroDivisionError)

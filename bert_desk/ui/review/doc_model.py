@@ -32,7 +32,7 @@ class Filters:
     label: str | None = None
     search: str | None = None
 
-    def kwargs(self) -> dict[str, Any]:
+    def kwargs(self) -> dict[str, Any]:  # Any: mypy-friendly for **kwargs into the store
         return {"task": self.task, "status": self.status, "label": self.label, "search": self.search or None}
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QPushButton, QWidget
 
 from bert_desk.engine.colors import label_color
 from bert_desk.project import Project
@@ -33,7 +33,8 @@ def label_colour(task: str, label: str) -> str:
 
 
 def project_labels(project: Project, task: str) -> list[str]:
-    """The label set of a task: the saved one, else labels in use, else the defaults."""
+    """The label set of a task: the saved one, else the defaults followed by the other labels in
+    use (so hotkeys stay put as labels appear); a used spelling ("POSITIVE") replaces its default."""
     raw = project.get_setting(f"review.labels.{task}")
     if raw:
         try:
@@ -42,8 +43,11 @@ def project_labels(project: Project, task: str) -> list[str]:
             saved = None
         if isinstance(saved, list) and all(isinstance(s, str) for s in saved):
             return [s for s in saved if s.strip()]
-    used = project.labels_in_use(task) if task != "qa" else []
-    return used or list(DEFAULT_LABELS.get(task, ()))
+    if task == "qa":
+        return []
+    used = project.labels_in_use(task)
+    labels = [next((u for u in used if u.casefold() == d.casefold()), d) for d in DEFAULT_LABELS.get(task, ())]
+    return labels + [u for u in used if u not in labels]
 
 
 def save_labels(project: Project, task: str, labels: Sequence[str]) -> None:
@@ -60,6 +64,64 @@ def parse_labels(text: str) -> list[str]:
     return out
 
 
+class FlowLayout(QLayout):
+    """Lays widgets out left to right, wrapping onto more lines when they do not fit."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 4) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        return size
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        x, y, line = rect.x(), rect.y(), 0
+        for item in self._items:
+            if item.widget() is not None and item.widget().isHidden():
+                continue
+            hint = item.sizeHint()
+            if x + hint.width() > rect.right() + 1 and line > 0:
+                x, y, line = rect.x(), y + line + self._spacing, 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self._spacing
+            line = max(line, hint.height())
+        return y + line - rect.y()
+
+
 class LabelBar(QWidget):
     """`label_clicked(index)`; `set_current(label)` marks the document's label (sentiment)."""
 
@@ -70,35 +132,36 @@ class LabelBar(QWidget):
         name(self, "review.legend")
         self.task = "ner"
         self._buttons: list[QPushButton] = []
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(4)
+        self._layout = FlowLayout(self)
         self._empty = QLabel("No labels: use Labels… to add some.")
         self._layout.addWidget(self._empty)
-        self._layout.addStretch(1)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
     def buttons(self) -> list[QPushButton]:
         return list(self._buttons)
 
     def set_labels(self, task: str, labels: Sequence[str], actions: Sequence[tuple[str, str]] = ()) -> None:
-        """Buttons for `labels` (hotkeys 1–9) or, for QA, for `actions` ((hotkey, text) pairs)."""
+        """Buttons for `labels` (the first nine with keys 1–9) or, for QA, `actions` ((key, text) pairs)."""
         self.task = task
         for button in self._buttons:
             self._layout.removeWidget(button)
+            button.hide()
             button.deleteLater()
         self._buttons = []
-        items = list(actions) if actions else [(str(i + 1), lab) for i, lab in enumerate(labels[:MAX_HOTKEYS])]
+        items = [(int(k), text) for k, text in actions] if actions else [(i + 1, lab) for i, lab in enumerate(labels)]
         self._empty.setVisible(not items)
-        for index, (key, label) in enumerate(items):
-            button = name(QPushButton(f"{key}  {label}"), f"review.legend.{label}",
-                          f"Press {key} to apply {label}" if not actions else f"Press {key}: {label}")
+        for number, label in items:
+            keyed = number <= MAX_HOTKEYS
+            button = name(QPushButton(f"{number}  {label}" if keyed else label), f"review.legend.{label}",
+                          f"Press {number}: {label}" if keyed else f"Apply {label} (no key: keys go up to 9)")
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             if not actions:
                 button.setIcon(swatch(label_colour(task, label), 14))
                 button.setCheckable(task == "sentiment")
-            number = int(key)
             button.clicked.connect(lambda _=False, n=number: self.label_clicked.emit(n))
-            self._layout.insertWidget(index, button)
+            self._layout.addWidget(button)
             self._buttons.append(button)
 
     def set_current(self, label: str | None) -> None:

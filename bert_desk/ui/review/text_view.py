@@ -6,7 +6,7 @@ O(n) per call and too slow for thousands of spans in a 200,000-character text).
 
 Display text: `display_text` keeps every position (same length in UTF-16) but replaces "\\r\\n"
 (Qt would merge it into one position) by " \\n" and, in paragraphs longer than `MAX_BLOCK`
-characters, turns a space into a line break every `MAX_BLOCK` characters: Qt lays out and paints
+characters, turns a space into a line break about every `MAX_BLOCK` characters: Qt lays out and paints
 a whole paragraph at once, so one 200,000-character paragraph would scroll with visible lag.
 """
 
@@ -17,8 +17,8 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
 from bert_desk.ui.highlight import TextEdit, span_format
@@ -59,7 +59,9 @@ def display_text(text: str, max_block: int = MAX_BLOCK) -> str:
         newline = text.find("\n", start)
         end = n if newline < 0 else newline
         while end - start > max_block:
-            space = text.find(" ", start + max_block, end)
+            space = text.rfind(" ", start + max_block // 2, start + max_block)
+            if space < 0:
+                space = text.find(" ", start + max_block, end)
             if space < 0:
                 break
             if chars is None:
@@ -102,12 +104,10 @@ class Mark:
 
 
 class AnnotationView(TextEdit):
-    """Read-only text; select with mouse or Shift+arrows; `clicked(py)` when clicked without dragging.
+    """Read-only text; select with the mouse or Shift+arrows (the caret is shown for keyboard use).
 
     `undo()`/`redo()` go to the review's undo stack (the main window's Edit menu calls them).
     """
-
-    clicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -121,6 +121,8 @@ class AnnotationView(TextEdit):
         self._base: list[QTextEdit.ExtraSelection] = []
         self._focus: QTextEdit.ExtraSelection | None = None
         self._marks: list[Mark] = []
+        self._cache: dict[Mark, QTextEdit.ExtraSelection] = {}
+        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
         self.undo_handler: Callable[[bool], None] | None = None  # set by the tab: handler(redo)
 
     # -- content ----------------------------------------------------------------------------
@@ -128,7 +130,7 @@ class AnnotationView(TextEdit):
         """Show a new document (the only place the Qt document is rewritten)."""
         self.text = text
         self.offsets = OffsetMap(text)
-        self._base, self._focus, self._marks = [], None, []
+        self._base, self._focus, self._marks, self._cache = [], None, [], {}
         self.setExtraSelections([])
         self.setPlainText(display_text(text))
 
@@ -157,26 +159,32 @@ class AnnotationView(TextEdit):
 
     # -- marks ------------------------------------------------------------------------------
     def set_marks(self, marks: Sequence[Mark]) -> None:
-        """Replace the painted marks (one extra selection per mark; the text is untouched)."""
+        """Replace the painted marks: one extra selection per mark (the text is untouched).
+
+        Selections are cached per mark, so after an edit only the changed marks are rebuilt.
+        """
+        cache: dict[Mark, QTextEdit.ExtraSelection] = {}
         cursor = QTextCursor(self.document())
-        formats: dict[tuple[str, bool], QTextCharFormat] = {}
-        selections = []
         for mark in marks:
-            fmt = formats.get((mark.color, mark.dashed))
-            if fmt is None:
-                fmt = span_format(QColor(mark.color).lighter(112) if mark.dashed else mark.color)
-                if mark.dashed:
-                    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-                    fmt.setUnderlineColor(QColor(mark.color).darker(160))
-                formats[(mark.color, mark.dashed)] = fmt
-            cursor.setPosition(self.offsets.to_qt(mark.start))
-            cursor.setPosition(self.offsets.to_qt(mark.end), QTextCursor.MoveMode.KeepAnchor)
-            sel = QTextEdit.ExtraSelection()
-            sel.cursor = cursor
-            sel.format = fmt
-            selections.append(sel)
-        self._base = selections
+            sel = self._cache.get(mark) or cache.get(mark)
+            if sel is None:
+                fmt = self._formats.get((mark.color, mark.dashed))
+                if fmt is None:
+                    fmt = span_format(QColor(mark.color).lighter(112) if mark.dashed else mark.color)
+                    if mark.dashed:
+                        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+                        fmt.setUnderlineColor(QColor(mark.color).darker(160))
+                    self._formats[(mark.color, mark.dashed)] = fmt
+                cursor.setPosition(self.offsets.to_qt(mark.start))
+                cursor.setPosition(self.offsets.to_qt(mark.end), QTextCursor.MoveMode.KeepAnchor)
+                sel = QTextEdit.ExtraSelection()
+                sel.cursor = cursor
+                sel.format = fmt
+            cache[mark] = sel
+        self._cache = cache
+        self._base = [cache[mark] for mark in marks]
         self._marks = list(marks)
+        self._focus = None  # the caller outlines the selected mark again if it still exists
         self._apply()
 
     def marks(self) -> list[Mark]:
@@ -221,12 +229,7 @@ class AnnotationView(TextEdit):
             return True
         return super().viewportEvent(event)
 
-    # -- mouse and edit menu ----------------------------------------------------------------
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        super().mouseReleaseEvent(event)
-        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
-            self.clicked.emit(self.caret())
-
+    # -- edit menu --------------------------------------------------------------------------
     def undo(self) -> None:  # Edit ▸ Undo of the main window calls the focus widget's undo()
         if self.undo_handler is not None:
             self.undo_handler(False)

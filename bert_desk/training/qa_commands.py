@@ -1,0 +1,93 @@
+"""`train qa` and `evaluate qa`: options added to the training CLI's parsers, and their handlers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def add_train_options(parser: argparse.ArgumentParser) -> None:
+    """Options of `train qa` (and `--holdout-articles`, shared with `train pretrain` on SQuAD)."""
+    group = parser.add_argument_group(
+        "qa (SQuAD JSON in --train)", "With qa and pretrain, --limit-train N takes a seeded random sample of N questions/pairs.")
+    group.add_argument("--doc-stride", type=int, default=128,
+                       help="qa: tokens shared by neighbouring windows of a long context (default 128)")
+    group.add_argument("--holdout-articles", type=float, default=0.05,
+                       help="qa / pretrain on SQuAD: share of whole articles held out for validation")
+    group.add_argument("--eval-questions", type=int, default=2000,
+                       help="qa: held-out questions scored after training (0: all)")
+
+
+def add_evaluate_options(parser: argparse.ArgumentParser) -> None:
+    """Options of `evaluate qa`."""
+    parser.add_argument("--doc-stride", type=int, default=128, help="qa: overlap of context windows")
+    parser.add_argument("--device", default="cpu", help="qa: auto, cpu, cuda or mps (default cpu)")
+    parser.add_argument("--predictions", metavar="FILE", help="qa: write {id: predicted answer} JSON here")
+
+
+def train_config(args: argparse.Namespace, max_length: int, extra: dict[str, Any]) -> Any:
+    from bert_desk.training.trainer import TrainConfig
+
+    return TrainConfig(
+        task=args.task, base=args.base, train=args.train or "", out=args.out, valid=args.valid,
+        epochs=args.epochs, max_steps=args.max_steps, batch_size=args.batch_size, lr=args.lr,
+        warmup=args.warmup if args.warmup < 1 else int(args.warmup), weight_decay=args.weight_decay,
+        max_length=args.max_length or max_length, seed=args.seed, resume=args.resume, save_steps=args.save_steps,
+        logging_steps=args.logging_steps, eval_each_epoch=False, threads=args.threads,
+        limit_train=args.limit_train, extra=extra)
+
+
+def run_train_qa(args: argparse.Namespace) -> int:
+    """Handler of `train qa`."""
+    from bert_desk.engine.types import EngineError
+    from bert_desk.training.qa_train import train_qa
+    from bert_desk.training.readers import DataFormatError
+
+    if not args.train:
+        print("error: train qa needs --train FILE (SQuAD v1.1 JSON)", file=sys.stderr)
+        return 2
+    cfg = train_config(args, 256, {"doc_stride": args.doc_stride, "holdout_articles": args.holdout_articles,
+                              "eval_questions": args.eval_questions})
+    try:
+        summary = train_qa(cfg)
+    except (DataFormatError, EngineError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(qa_summary_text(summary["valid"]))
+    anchoring = summary["anchoring"]
+    print(f"answers re-anchored: {anchoring['moved']} moved, {anchoring['dropped']} dropped, "
+          f"{anchoring['ambiguous']} ambiguous (text occurs more than once) of {anchoring['answers']}")
+    export_if_asked(args)
+    return 0
+
+
+def run_evaluate_qa(args: argparse.Namespace) -> int:
+    """Handler of `evaluate qa`: official SQuAD EM/F1 of the engine's answers."""
+    from bert_desk.engine.types import EngineError
+    from bert_desk.training.qa_train import evaluate_qa
+    from bert_desk.training.readers import DataFormatError
+
+    try:
+        result = evaluate_qa(args.model, args.data, limit=args.limit, max_length=args.max_length or 384,
+                             doc_stride=args.doc_stride, device=args.device, threads=args.threads,
+                             predictions_out=args.predictions)
+    except (DataFormatError, EngineError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=2) if args.json else qa_summary_text(result))
+    return 0
+
+
+def qa_summary_text(metrics: dict[str, Any]) -> str:
+    return (f"exact match {metrics['exact_match']:.2f}, F1 {metrics['f1']:.2f} "
+            f"on {metrics['examples']} questions (official SQuAD v1.1 normalisation)")
+
+
+def export_if_asked(args: argparse.Namespace) -> None:
+    if args.export_to:
+        from bert_desk.training.export import export_model
+
+        export_model(args.out, args.export_to)
+        print(f"exported to {args.export_to}")

@@ -1,0 +1,226 @@
+"""Widgets of the Pre-training tab: clickable words, mask candidates as bars, the corruption view, NSP meter."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bert_desk.engine.pretrain import CorruptedToken, CorruptionResult, FillMaskResult
+from bert_desk.ui.theme import HIGHLIGHT_TEXT
+from bert_desk.ui.widgets import name
+
+#: Kind of corruption -> (colour, legend text).
+KIND_STYLE = {
+    "masked": ("#8ab4f8", "masked: became [MASK] (80 % of the selected)"),
+    "random": ("#f28b82", "random: became another token (10 %)"),
+    "unchanged": ("#81c995", "unchanged: kept, but still predicted (10 %)"),
+}
+WORD = re.compile(r"\[mask\]|<mask>|[^\W_]+(?:['’][^\W_]+)*", re.IGNORECASE)
+
+
+def bar(value: float, color: str, role: str) -> QProgressBar:
+    """A slim 0–1 bar in `color`."""
+    widget = name(QProgressBar(), role, f"{value:.4f}")
+    widget.setRange(0, 1000)
+    widget.setValue(round(value * 1000))
+    widget.setTextVisible(False)
+    widget.setMaximumHeight(14)
+    widget.setStyleSheet("QProgressBar { border: 1px solid palette(mid); border-radius: 3px; background: "
+                         f"palette(base); }} QProgressBar::chunk {{ background: {color}; }}")
+    return widget
+
+
+class WordStrip(QLabel):
+    """The input's words as links; `word_clicked(start, end)` gives the clicked word's character span."""
+
+    word_clicked = Signal(int, int)
+
+    def __init__(self, role: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        name(self, role, "Click a word to replace it with [MASK]; click a [MASK] to bring the word back")
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                     | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.linkActivated.connect(self._activated)
+        self.spans: list[tuple[int, int]] = []
+        self.set_text("")
+
+    def set_text(self, text: str) -> None:
+        self.spans = [m.span() for m in WORD.finditer(text)]
+        if not self.spans:
+            self.setText("<i>Type a sentence above; its words appear here to click.</i>")
+            return
+        links = []
+        for i, (start, end) in enumerate(self.spans):
+            word = html.escape(text[start:end])
+            is_mask = text[start:end].lower() in ("[mask]", "<mask>")
+            style = "font-weight:bold;text-decoration:none" if is_mask else "text-decoration:none"
+            links.append(f'<a href="{i}" style="{style}">{word}</a>')
+        self.setText("Click a word to mask it: " + " ".join(links))
+
+    def _activated(self, link: str) -> None:
+        if link.isdigit() and int(link) < len(self.spans):
+            self.word_clicked.emit(*self.spans[int(link)])
+
+
+class CandidatesView(QScrollArea):
+    """For each [MASK]: its best guesses with probability bars."""
+
+    def __init__(self, prefix: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        name(self, f"{prefix}.candidates", "Top candidates for each [MASK]")
+        self._prefix = prefix
+        self.setWidgetResizable(True)
+        self.bars: list[list[QProgressBar]] = []
+        self.result: FillMaskResult | None = None
+        self.clear("Run the model to see candidates for each [MASK].")
+
+    def clear(self, message: str = "") -> None:
+        self.result = None
+        self.bars = []
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.headline = name(QLabel(message), f"{self._prefix}.filled")
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline.setWordWrap(True)
+        layout.addWidget(self.headline)
+        layout.addStretch(1)
+        self.setWidget(body)
+
+    def set_result(self, result: FillMaskResult) -> None:
+        self.clear(f"Best guess: {result.filled}" + (f"  ({result.note})" if result.note else ""))
+        self.result = result
+        body = self.widget()
+        layout = body.layout()
+        assert isinstance(layout, QVBoxLayout)
+        accent = self.palette().highlight().color().name()
+        for number, mask in enumerate(result.masks, start=1):
+            title = QLabel(f"[MASK] {number} (characters {mask.start}–{mask.end})")
+            title.setProperty("role", "notice")
+            layout.insertWidget(layout.count() - 1, title)
+            grid = QGridLayout()
+            grid.setColumnStretch(1, 1)
+            row_bars = []
+            for row, cand in enumerate(mask.candidates):
+                word = QLabel(cand.token if cand.token == cand.text else f"{cand.text}  ({cand.token})")
+                word.setTextFormat(Qt.TextFormat.PlainText)
+                fill = bar(cand.score, accent, f"{self._prefix}.candidate.{number}.{row + 1}")
+                fill.setAccessibleName(f"{cand.token} {cand.score:.1%}")
+                percent = QLabel(f"{cand.score:.1%}")
+                percent.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                percent.setMinimumWidth(percent.fontMetrics().horizontalAdvance("100.0%") + 4)
+                grid.addWidget(word, row, 0)
+                grid.addWidget(fill, row, 1)
+                grid.addWidget(percent, row, 2)
+                row_bars.append(fill)
+            holder = QWidget()
+            holder.setLayout(grid)
+            layout.insertWidget(layout.count() - 1, holder)
+            self.bars.append(row_bars)
+
+
+class CorruptionView(QWidget):
+    """A text after the 80/10/10 rule: selected tokens coloured by kind, the original below, a legend."""
+
+    def __init__(self, prefix: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.result: CorruptionResult | None = None
+        self.tokens = name(QLabel(), f"{prefix}.corrupted", "The text as the model sees it during training")
+        self.tokens.setTextFormat(Qt.TextFormat.RichText)
+        self.tokens.setWordWrap(True)
+        self.tokens.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = name(QLabel(), f"{prefix}.corrupt_summary")
+        self.summary.setWordWrap(True)
+        self.legend = name(QWidget(), f"{prefix}.legend")
+        legend = QHBoxLayout(self.legend)
+        legend.setContentsMargins(0, 0, 0, 0)
+        for kind, (color, text) in KIND_STYLE.items():
+            item = name(QLabel(), f"{prefix}.legend.{kind}", text)
+            item.setTextFormat(Qt.TextFormat.RichText)
+            item.setText(f'<span style="background:{color};color:{HIGHLIGHT_TEXT.name()}">&nbsp;{kind}&nbsp;</span>')
+            legend.addWidget(item)
+        legend.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tokens, 1)
+        layout.addWidget(self.legend)
+        self.clear()
+
+    def clear(self) -> None:
+        self.result = None
+        self.tokens.setText("")
+        self.summary.setText("Corrupt shows what masked-LM training does to the sentence: 15 % of its tokens "
+                             "are selected; of those 80 % become [MASK], 10 % a random token, 10 % stay.")
+
+    def marks(self) -> list[tuple[str, str, str]]:
+        """(original, shown, kind) of each selected token of the current result."""
+        return [(t.original, t.shown, t.kind) for t in self.result.tokens if t.kind] if self.result else []
+
+    def set_result(self, result: CorruptionResult) -> None:
+        self.result = result
+        counts = ", ".join(f"{result.count(k)} {k}" for k in KIND_STYLE)
+        n = len(result.tokens)
+        if result.selected:
+            self.summary.setText(f"Seed {result.seed}: {result.selected} of {n} tokens selected ({counts}).")
+        else:
+            self.summary.setText(f"Seed {result.seed}: none of the {n} tokens was selected this time (each one "
+                                 "has a 15 % chance); try another seed.")
+        self.tokens.setText(render_corruption(result.tokens))
+
+
+def render_corruption(tokens: Sequence[CorruptedToken]) -> str:
+    """Escaped HTML: word pieces joined, selected ones on their kind's colour with the original beneath."""
+    parts = []
+    for token in tokens:
+        shown, original, kind = token.shown, token.original, token.kind
+        glue = "" if shown.startswith("##") and not kind else " "
+        text = html.escape(shown[2:] if shown.startswith("##") and not kind else shown)
+        if kind:
+            color = KIND_STYLE[kind][0]
+            was = "" if kind == "unchanged" else f'<sub style="color:gray">&nbsp;{html.escape(original)}</sub>'
+            text = (f'<span style="background:{color};color:{HIGHLIGHT_TEXT.name()}" title="{kind}">'
+                    f"&nbsp;{text}&nbsp;</span>{was}")
+        parts.append(glue + text)
+    return '<span style="font-size:13pt">' + "".join(parts).strip() + "</span>"
+
+
+class NSPMeter(QWidget):
+    """Probability that B follows A, as text and a bar."""
+
+    def __init__(self, prefix: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = name(QLabel("Predict to see how likely B is to follow A."), f"{prefix}.nsp")
+        self.label.setProperty("role", "headline")
+        self.bar = bar(0.0, "#81c995", f"{prefix}.nsp_bar")
+        self.value: float | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar, 1)
+
+    def set_probability(self, value: float, truncated: bool = False) -> None:
+        self.value = value
+        verdict = "B follows A" if value >= 0.5 else "B does not follow A"
+        self.label.setText(f"P(B follows A) = {value:.1%} — {verdict}" + (" (cut to fit)" if truncated else ""))
+        self.bar.setValue(round(value * 1000))
+        self.bar.setToolTip(f"{value:.4f}")
+
+    def clear(self, message: str = "Predict to see how likely B is to follow A.") -> None:
+        self.value = None
+        self.label.setText(message)
+        self.bar.setValue(0)
+

@@ -1,0 +1,236 @@
+"""Pre-training tab: what a pre-trained BERT learnt (fill-mask, next sentence) and how it was taught.
+
+Streams (job keys): `pretrain` fill-mask (Run), `pretrain.nsp` next-sentence (Predict, Swap) and
+`pretrain.corrupt` the 80/10/10 rule (Corrupt); Cancel stops all three. The checkpoint must carry the
+head a job needs (BertForPreTraining has both, BertForMaskedLM only the masked-LM one); the loader's
+message says which head is missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bert_desk.engine.pretrain import CorruptionResult, FillMaskResult, NSPResult
+from bert_desk.ui.mask_widgets import CandidatesView, CorruptionView, NSPMeter, WordStrip
+from bert_desk.ui.task_tab import AppContext, TaskTab
+from bert_desk.ui.widgets import name
+from bert_desk.worker import JobCancelled, JobDone, JobFailed
+
+MASK = "[MASK]"
+SIDE_STREAMS = ("nsp", "corrupt")
+
+
+class PretrainTab(TaskTab):
+    tab_id = "pretrain"
+    task = "pretrain"  # for the picker's Bundled entry (resources/models/pretrain)
+    title = "Pre-training"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        t = self.tab_id
+        self.input = name(QLineEdit(), f"{t}.input", "A sentence with one or more [MASK] tokens")
+        self.input.setPlaceholderText("e.g. The capital of France is [MASK].")
+        self.input.returnPressed.connect(self.run)
+        self.words = WordStrip(f"{t}.words")
+        self.words.word_clicked.connect(self.toggle_mask)
+        self.input.textChanged.connect(self.words.set_text)
+        self.input.textEdited.connect(lambda _text: self._restore.clear())  # typing forgets masked words
+        self.input.setText(ctx.settings.last_input(f"{t}.input"))
+        self._restore: dict[int, str] = {}  # start of a [MASK] we put in -> the word it replaced
+        self.top_k = name(QSpinBox(), f"{t}.top_k", "Candidates shown per [MASK]")
+        self.top_k.setRange(1, 20)
+        self.top_k.setValue(5)
+        self.top_k.setPrefix("top ")
+        self.candidates = CandidatesView(t)
+        self.corruption = CorruptionView(t)
+        self.seed = name(QSpinBox(), f"{t}.seed", "Random seed: the same seed always corrupts the same way")
+        self.seed.setRange(0, 99_999)
+        self.seed.setPrefix("seed ")
+        self.corrupt_button = name(QPushButton("Corrupt"), f"{t}.corrupt",
+                                   "Show what the 80/10/10 masking rule does to this sentence during training")
+        self.corrupt_button.clicked.connect(self.run_corrupt)
+
+        self.sentence_a = name(QLineEdit(), f"{t}.sentence_a", "Sentence A")
+        self.sentence_a.setPlaceholderText("e.g. The storm knocked out power across the city.")
+        self.sentence_a.setText(ctx.settings.last_input(f"{t}.sentence_a"))
+        self.sentence_b = name(QLineEdit(), f"{t}.sentence_b", "Sentence B: does it follow A?")
+        self.sentence_b.setPlaceholderText("e.g. Crews worked through the night to restore it.")
+        self.sentence_b.setText(ctx.settings.last_input(f"{t}.sentence_b"))
+        for line in (self.sentence_a, self.sentence_b):
+            line.returnPressed.connect(self.run_nsp)
+            line.textEdited.connect(lambda _text: self.nsp.clear())
+        self.swap_button = name(QPushButton("⇅ Swap"), f"{t}.swap", "Swap sentences A and B")
+        self.swap_button.clicked.connect(self.swap)
+        self.nsp_button = name(QPushButton("Predict"), f"{t}.nsp_run", "Probability that B follows A")
+        self.nsp_button.clicked.connect(self.run_nsp)
+        self.nsp = NSPMeter(t)
+        self._build()
+
+    def _build(self) -> None:
+        mlm = QGroupBox("Masked language model")
+        form = QFormLayout()
+        form.addRow("Sentence:", self.input)
+        mlm_layout = QVBoxLayout(mlm)
+        mlm_layout.addLayout(form)
+        mlm_layout.addWidget(self.words)
+        mlm_layout.addLayout(self.action_row(self.top_k))
+        corrupt_box = QWidget()
+        corrupt_layout = QVBoxLayout(corrupt_box)
+        corrupt_layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Training corruption:"))
+        row.addWidget(self.seed)
+        row.addWidget(self.corrupt_button)
+        row.addStretch(1)
+        corrupt_layout.addLayout(row)
+        corrupt_layout.addWidget(self.corruption, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.candidates)
+        splitter.addWidget(corrupt_box)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        mlm_layout.addWidget(splitter, 1)
+
+        nsp = QGroupBox("Next sentence prediction")
+        nsp_form = QFormLayout()
+        nsp_form.addRow("Sentence A:", self.sentence_a)
+        nsp_form.addRow("Sentence B:", self.sentence_b)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.swap_button)
+        buttons.addWidget(self.nsp_button)
+        buttons.addWidget(self.nsp, 1)
+        nsp_layout = QVBoxLayout(nsp)
+        nsp_layout.addLayout(nsp_form)
+        nsp_layout.addLayout(buttons)
+        self.layout_.addWidget(mlm, 1)
+        self.layout_.addWidget(nsp)
+
+    # -- input ------------------------------------------------------------------------------
+    def toggle_mask(self, start: int, end: int) -> None:
+        """Replace the word at [start, end) with [MASK], or put back the word a [MASK] replaced."""
+        text = self.input.text()
+        word = text[start:end]
+        if word.lower() in ("[mask]", "<mask>"):
+            replacement = self._restore.pop(start, None)
+            if replacement is None:
+                return
+        else:
+            replacement = MASK
+        shift = len(replacement) - (end - start)
+        moved = {(s + shift if s > start else s): w for s, w in self._restore.items()}
+        if replacement == MASK:
+            moved[start] = word
+        self._restore = moved
+        self.input.setText(text[:start] + replacement + text[end:])
+
+    def open_file(self) -> None:
+        """File ▸ Open: put the first line of a text file into the sentence box."""
+        path = self.choose_text_file("Open a sentence")
+        text = self.load_text_file(path) if path else None
+        if text is not None:
+            self.input.setText(next((line for line in text.splitlines() if line.strip()), ""))
+
+    def save_state(self) -> None:
+        for key, line in (("input", self.input), ("sentence_a", self.sentence_a), ("sentence_b", self.sentence_b)):
+            self.ctx.settings.set_last_input(f"{self.tab_id}.{key}", line.text())
+
+    # -- running ----------------------------------------------------------------------------
+    def run(self) -> None:
+        """Run fill-mask, or next-sentence prediction when the focus is in sentence A or B."""
+        if QApplication.focusWidget() in (self.sentence_a, self.sentence_b):
+            self.run_nsp()
+        else:
+            super().run()
+
+    def request(self) -> tuple[str, Any] | None:
+        text = self.input.text()
+        if not text.strip():
+            self.error_bar.show_error("Type a sentence with [MASK] where a word should go (or click a word).")
+            return None
+        return "fill_mask", {"text": text, "top_k": self.top_k.value()}
+
+    def show_result(self, result: FillMaskResult) -> None:
+        self.candidates.set_result(result)
+
+    def run_nsp(self) -> None:
+        a, b = self.sentence_a.text(), self.sentence_b.text()
+        if not a.strip() or not b.strip():
+            self.error_bar.show_error("Next-sentence prediction needs two sentences: fill in A and B.")
+            return
+        self._submit_side("nsp", "next_sentence", {"a": a, "b": b}, "Predicting the next sentence…")
+
+    def run_corrupt(self) -> None:
+        text = self.input.text()
+        if not text.strip():
+            self.error_bar.show_error("Type a sentence to corrupt first.")
+            return
+        self._submit_side("corrupt", "corrupt", {"text": text, "seed": self.seed.value()}, "Corrupting…")
+
+    def swap(self) -> None:
+        """Swap A and B; re-predict when a probability was showing."""
+        a, b = self.sentence_a.text(), self.sentence_b.text()
+        self.sentence_a.setText(b)
+        self.sentence_b.setText(a)
+        had = self.nsp.value is not None
+        self.nsp.clear()
+        if had and a.strip() and b.strip():
+            self.run_nsp()
+
+    def _submit_side(self, key: str, kind: str, payload: dict[str, Any], message: str) -> None:
+        if self.submit(f"{self.tab_id}.{key}", kind, payload) is not None:
+            self.error_bar.clear()
+            self.cancel_button.setEnabled(True)
+            self.state.setText(message)
+
+    def cancel(self) -> None:
+        stopped = [self.ctx.service.cancel(key) for key in
+                   (self.tab_id, *(f"{self.tab_id}.{s}" for s in SIDE_STREAMS))]
+        if any(stopped):
+            self.state.setText("Cancelling…")
+
+    def busy(self) -> bool:
+        return any(self.ctx.service.is_busy(k) for k in (self.tab_id, *(f"{self.tab_id}.{s}" for s in SIDE_STREAMS)))
+
+    def set_busy(self, busy: bool, message: str = "") -> None:
+        super().set_busy(busy, message)
+        if not busy and self.busy():
+            self.cancel_button.setEnabled(True)
+
+    def preload(self, spec: str) -> None:
+        """Load the picked checkpoint with its masked-LM head (a missing head shows at once)."""
+        self.ctx.settings.set_last_model(self.tab_id, spec)
+        self.ctx.service.submit(f"{self.tab_id}.load", "load", "fill-mask", spec=spec, device=self.ctx.device())
+
+    def on_side_event(self, key: str, event: object) -> None:
+        if key not in SIDE_STREAMS:
+            return
+        if isinstance(event, JobDone):
+            result = event.result
+            if isinstance(result, NSPResult):
+                self.nsp.set_probability(result.is_next, result.truncated)
+            elif isinstance(result, CorruptionResult):
+                self.corruption.set_result(result)
+            self.state.setText("")
+        elif isinstance(event, JobFailed):
+            self.error_bar.show_error(event.message, event.details)
+            self.state.setText("Failed.")
+        elif isinstance(event, JobCancelled):
+            self.state.setText("Cancelled.")
+        else:
+            return
+        self.cancel_button.setEnabled(self.busy())

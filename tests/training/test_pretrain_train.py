@@ -1,0 +1,106 @@
+"""Pre-training smoke test: heads added to a bare encoder, MLM + NSP loss, held-out scores, resume, the app loads it."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from bert_desk.training.cli import main
+from tests.tiny_models import WORDS
+
+PLAIN = [w for w in WORDS if w.isalpha()]
+
+
+def corpus(tmp_path: Path, docs: int = 40) -> Path:
+    rng = random.Random(0)
+    blocks = []
+    for _ in range(docs):
+        sentences = [" ".join(rng.choice(PLAIN) for _ in range(rng.randint(3, 8))).capitalize() + "."
+                     for _ in range(rng.randint(2, 5))]
+        blocks.append(" ".join(sentences))
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def bare_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny `BertModel` without any head (like MiniLM)."""
+    from transformers import BertModel, BertTokenizerFast
+
+    from tests.tiny_models import build_tiny_model
+
+    root = tmp_path_factory.mktemp("bare")
+    source = build_tiny_model(root / "pt", "pretrain")
+    BertModel.from_pretrained(source).save_pretrained(root / "bare")
+    BertTokenizerFast.from_pretrained(source).save_pretrained(root / "bare")
+    return root / "bare"
+
+
+def test_heads_are_added_and_tied(bare_base: Path) -> None:
+    from bert_desk.training.pretrain_train import load_pretraining_model
+
+    model = load_pretraining_model(str(bare_base))
+    assert type(model).__name__ == "BertForPreTraining"
+    assert model.cls.predictions.decoder.weight.data_ptr() == model.bert.embeddings.word_embeddings.weight.data_ptr()
+
+
+def test_pretrain_cli_trains_scores_resumes_and_loads(bare_base: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    text = corpus(tmp_path)
+    run = tmp_path / "run"
+    args = ["train", "pretrain", "--base", str(bare_base), "--corpus", str(text), "--out", str(run),
+            "--batch-size", "8", "--lr", "5e-3", "--warmup", "0", "--max-length", "32", "--holdout-articles",
+            "0.2", "--logging-steps", "1", "--save-steps", "4", "--threads", "1", "--eval-sequences", "64"]
+    assert main([*args, "--max-steps", "8"]) == 0
+    assert "masked-token top-1" in capsys.readouterr().out
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["global_step"] == 8 and metrics["valid_documents"] == 8
+    check = metrics["collator_check"]
+    assert 0.08 < check["selected"] < 0.22 and check["special_selected"] == 0
+    assert 0.3 < metrics["nsp_random_share"] < 0.7
+    valid = metrics["valid"]
+    assert valid["pairs"] > 0 and valid["masked_tokens"] > 0
+    assert 0.0 <= valid["masked_token_accuracy"] <= 1.0 and 0.0 <= valid["nsp_accuracy"] <= 1.0
+    losses = [r["loss"] for r in map(json.loads, (run / "train_log.jsonl").read_text().splitlines()) if "loss" in r]
+    assert len(losses) == 8 and min(losses[-3:]) < losses[0]  # MLM + NSP loss falls from its random start
+    assert json.loads((run / "model" / "config.json").read_text())["architectures"] == ["BertForPreTraining"]
+
+    assert main([*args, "--max-steps", "10", "--resume"]) == 0
+    resumed = json.loads((run / "metrics.json").read_text())
+    assert resumed["resumed_from"].endswith("checkpoint-8") and resumed["global_step"] == 10
+
+    from bert_desk.engine import loading, pretrain
+
+    folder = str(run / "model")
+    filled = pretrain.fill_mask(loading.load_model(folder, "fill-mask", device="cpu"), "the [MASK] won .")
+    assert len(filled.masks) == 1
+    nsp = pretrain.next_sentence(loading.load_model(folder, "next-sentence", device="cpu"), "the team", "won")
+    assert 0.0 <= nsp.is_next <= 1.0
+
+
+def test_pretrain_on_squad_contexts_holds_out_articles(bare_base: Path, tmp_path: Path) -> None:
+    from bert_desk.training.pretrain_train import train_pretrain
+    from bert_desk.training.trainer import TrainConfig
+
+    rng = random.Random(1)
+    data = {"data": [{"title": f"T{a}", "paragraphs": [
+        {"context": " ".join(" ".join(rng.choice(PLAIN) for _ in range(6)) + "." for _ in range(4)), "qas": []}
+        for _ in range(3)]} for a in range(10)], "version": "1.1"}
+    squad = tmp_path / "squad.json"
+    squad.write_text(json.dumps(data), encoding="utf-8")
+    cfg = TrainConfig(task="pretrain", base=str(bare_base), train="", out=str(tmp_path / "run"), max_steps=2,
+                      batch_size=8, max_length=32, threads=1, logging_steps=1, save_steps=50,
+                      extra={"corpus": [str(squad)], "holdout_articles": 0.2, "eval_sequences": 16})
+    summary = train_pretrain(cfg)
+    held = json.loads((tmp_path / "run" / "valid_groups.json").read_text())
+    assert [g.split(":")[1] for g in held] and len(held) == 2
+    assert summary["valid_documents"] == 6 and summary["train_documents"] == 24
+
+
+def test_pretrain_needs_a_corpus(bare_base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "pretrain", "--base", str(bare_base), "--out", str(tmp_path / "r")]) == 2
+    assert "--corpus" in capsys.readouterr().err

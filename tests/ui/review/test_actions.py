@@ -1,0 +1,152 @@
+"""Project actions: new/open/recent, import (one transaction, errors with file:line), export, attach."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from bert_desk.ui.review import ReviewTab, attach_review
+from bert_desk.ui.review.actions import RecentProjects
+from bert_desk.ui.review.dialogs import ExportDialog, ImportDialog
+from bert_desk.ui.settings import Settings
+from tests.ui.conftest import WindowFactory
+from tests.ui.review.conftest import TEXTS, key
+
+
+def test_export_jsonl_writes_the_accepted_spans(tab: ReviewTab, tmp_path: Path) -> None:
+    view = tab.panel.view
+    start = TEXTS[0].index("Angela")
+    view.select_py(start, start + 3)
+    key(view, Qt.Key.Key_1)
+    key(view, Qt.Key.Key_A)
+    out = tmp_path / "out.jsonl"
+    report = tab.project_actions.export(out, "jsonl", statuses=["accepted"])
+    assert report is not None and report.documents == 1
+    (line,) = out.read_text(encoding="utf-8").splitlines()
+    record = json.loads(line)
+    assert record["text"] == TEXTS[0]
+    assert [(s["start"], s["end"], s["label"]) for s in record["spans"]] == [(start, start + 6, "PERSON")]
+    assert "Exported 1 documents to out.jsonl" in tab.message.text()
+
+
+def test_export_dialog_defaults(qtbot: QtBot) -> None:
+    dialog = ExportDialog("sentiment")
+    qtbot.addWidget(dialog)
+    assert dialog.options().fmt == "jsonl" and dialog.options().statuses == ("accepted",)
+    assert dialog.options().task == "sentiment"
+    dialog.format.setCurrentIndex(dialog.format.findData("conll"))
+    assert dialog.options().task == "ner"
+    for box in dialog.statuses.values():
+        box.setChecked(True)
+    assert dialog.options().statuses is None  # every status: every document
+
+
+def test_import_csv_with_columns_and_errors_name_file_and_line(qtbot: QtBot, tab: ReviewTab, tmp_path: Path) -> None:
+    good = tmp_path / "reviews.csv"
+    good.write_text("id,body,mood\n1,Great food in Paris,positive\n2,Cold soup,negative\n", encoding="utf-8")
+    dialog = ImportDialog(str(good))
+    qtbot.addWidget(dialog)
+    assert [dialog.column.itemText(i) for i in range(dialog.column.count())] == ["id", "body", "mood"]
+    assert dialog.column.currentData() == "body"  # the column with the longest values
+    dialog.label_column.setCurrentIndex(dialog.label_column.findData("mood"))
+    opts = dialog.options()
+    assert (opts.column, opts.label_column, opts.fmt) == ("body", "mood", None)
+    ids = tab.project_actions.import_file(opts.path, opts.fmt, column=opts.column, label_column=opts.label_column)
+    assert ids is not None and len(ids) == 2
+    assert tab.project.label(ids[0]).label == "positive"
+    assert tab.browser.model.rowCount() == 6 and tab.progress.text() == "0 of 6 reviewed"
+    assert "Imported 2 documents from reviews.csv" in tab.message.text()
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,label\nfine,positive\nbroken,row,extra\n", encoding="utf-8")
+    assert tab.project_actions.import_file(bad, "csv") is None
+    assert tab.error_bar.isVisible() and f"{bad}:3" in tab.error_bar.text()
+    assert tab.project.count() == 6  # nothing of the failed file was stored
+
+
+def test_new_open_recent_and_close(tab: ReviewTab, tmp_path: Path, project_path: Path) -> None:
+    recents = tab.project_actions.recents
+    new = tmp_path / "fresh.bdesk"
+    assert tab.project_actions.new_project(new)
+    assert tab.project.path == new and tab.browser.model.rowCount() == 0
+    assert tab.panel.header.text() == "No document."
+    assert tab.project_actions.open_project(project_path)
+    assert recents.paths() == [str(project_path.resolve()), str(new.resolve())]
+    tab.project_actions.rebuild_recent()
+    assert [a.text() for a in tab.project_actions.recent_menu.actions()][:2] == ["sample.bdesk", "fresh.bdesk"]
+    missing = tmp_path / "gone.bdesk"
+    recents.add(missing)
+    assert not tab.project_actions.open_project(missing)
+    assert "no such project file" in tab.error_bar.text() and str(missing) not in recents.paths()
+    tab.close_project()
+    assert tab.project is None and tab.pages.currentIndex() == 0
+    assert not tab.project_actions.export_action.isEnabled()
+    assert tab.project_actions.import_file(tmp_path / "x.txt") is None and "Open or create" in tab.error_bar.text()
+
+
+def test_recent_projects_live_in_settings(tmp_path: Path) -> None:
+    settings = Settings.from_file(str(tmp_path / "s.ini"))
+    RecentProjects(settings).add(tmp_path / "a.bdesk")
+    assert RecentProjects(Settings.from_file(str(tmp_path / "s.ini"))).paths() == [str(tmp_path / "a.bdesk")]
+
+
+def test_attach_review_to_the_main_window(qtbot: QtBot, make_window: WindowFactory, project_path: Path) -> None:
+    window = make_window(show=False)
+    file_menu = window.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu)
+    tab = attach_review(window, window.tabs, file_menu, window.service, window.settings, device=window.device)
+    index = window.tabs.count() - 1
+    assert window.tabs.widget(index) is tab and window.tabs.tabText(index) == "Review"
+    names = [a.objectName() for a in file_menu.actions()]
+    assert names.index("review.action.new_project") < names.index("action.quit")
+    assert "review.action.export" in names and "review.menu.recent" in [
+        a.menu().objectName() for a in file_menu.actions() if a.menu() is not None]
+    assert tab.open_path(project_path)
+    window.close()
+    assert tab.project is None  # closing the window closed the project
+
+
+INTERACTIVE = (QPushButton, QCheckBox, QComboBox, QAbstractItemView, QPlainTextEdit, QLineEdit)
+
+
+def _unnamed(root: QWidget) -> list[str]:
+    """Interactive widgets without the same `review.*` objectName and accessibleName."""
+    out = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not isinstance(widget, INTERACTIVE) or isinstance(widget, QHeaderView):
+            continue
+        parent, in_combo = widget.parentWidget(), False
+        while parent is not None:
+            in_combo = in_combo or isinstance(parent, QComboBox)
+            parent = parent.parentWidget()
+        if in_combo:
+            continue  # a combo's popup list and line edit belong to the named combo
+        if not widget.objectName().startswith("review.") or widget.accessibleName() != widget.objectName():
+            out.append(f"{type(widget).__name__} {widget.objectName()!r} {widget.accessibleName()!r}")
+    return out
+
+
+def test_every_interactive_widget_is_named(qtbot: QtBot, tab: ReviewTab) -> None:
+    tab.set_task("qa")
+    assert _unnamed(tab) == []
+    for dialog in (ImportDialog(), ExportDialog(), tab.show_metrics()):
+        qtbot.addWidget(dialog)
+        assert _unnamed(dialog) == []
+    for role in ("documents", "text", "accept", "reject", "skip", "next", "prev", "task", "filter_status",
+                 "search", "progress", "preannotate", "legend", "questions", "no_answer", "metrics"):
+        widget = tab.findChild(QWidget, f"review.{role}")
+        assert widget is not None and widget.accessibleName() == f"review.{role}", role

@@ -1,0 +1,146 @@
+"""Pre-training tab: fill-mask candidates per [MASK], click-to-mask, Corrupt marks, NSP probability, Swap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from bert_desk.engine.pretrain import KINDS
+from bert_desk.ui.pretrain_tab import PretrainTab
+from tests.ui.conftest import WAIT, WindowFactory
+
+NAMES = ["pretrain.input", "pretrain.run", "pretrain.candidates", "pretrain.sentence_a", "pretrain.sentence_b",
+         "pretrain.nsp", "pretrain.model", "pretrain.corrupt", "pretrain.swap", "pretrain.cancel",
+         "pretrain.error", "pretrain.legend", "pretrain.seed", "pretrain.top_k", "pretrain.words"]
+
+
+@pytest.fixture(scope="module")
+def checkpoints(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from transformers import BertConfig, BertForMaskedLM, BertTokenizerFast
+
+    from tests.tiny_models import build_tiny_model
+
+    root = tmp_path_factory.mktemp("pretrain_ui")
+    pt = build_tiny_model(root / "pt", "pretrain")
+    BertForMaskedLM(BertConfig.from_pretrained(pt)).save_pretrained(root / "mlm")
+    BertTokenizerFast.from_pretrained(pt).save_pretrained(root / "mlm")
+    return {"pt": pt, "mlm": root / "mlm"}
+
+
+def open_tab(make_window: WindowFactory, spec: Path) -> tuple[object, PretrainTab]:
+    window = make_window("--device", "cpu")
+    tab = window.pretrain
+    window.tabs.setCurrentWidget(tab)
+    tab.picker.set_spec(str(spec))
+    return window, tab
+
+
+def test_tab_placement_and_names(make_window: WindowFactory) -> None:
+    window = make_window(show=False)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles.index("Pre-training") == titles.index("Entities") + 1
+    for role in NAMES:
+        widget = window.findChild(QWidget, role)
+        assert widget is not None, role
+        assert widget.accessibleName() == role
+
+
+def test_fill_mask_shows_candidates_for_each_mask(qtbot: QtBot, make_window: WindowFactory,
+                                                  checkpoints: dict[str, Path]) -> None:
+    window, tab = open_tab(make_window, checkpoints["pt"])
+    tab.input.setText("angela merkel visited [MASK] and [MASK] .")
+    tab.top_k.setValue(3)
+    with qtbot.waitSignal(window.service.finished, timeout=WAIT, check_params_cb=lambda e: e.tab == "pretrain") as b:
+        qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+    result = b.args[0].result
+    assert len(result.masks) == 2
+    assert [len(row) for row in tab.candidates.bars] == [3, 3]
+    for mask, row in zip(result.masks, tab.candidates.bars, strict=True):
+        assert [bar.value() for bar in row] == [round(c.score * 1000) for c in mask.candidates]
+    assert tab.candidates.headline.text().startswith("Best guess: angela merkel visited ")
+    assert not tab.error_bar.isVisible()
+
+
+def test_clicking_words_masks_and_unmasks_them(make_window: WindowFactory) -> None:
+    window = make_window(show=False)
+    tab = window.pretrain
+    tab.input.setText("the team won the game")
+    tab.words.linkActivated.emit("2")
+    assert tab.input.text() == "the team [MASK] the game"
+    tab.words.linkActivated.emit("0")
+    assert tab.input.text() == "[MASK] team [MASK] the game"
+    assert "<b>" in tab.words.text() or "font-weight:bold" in tab.words.text()
+    tab.words.linkActivated.emit("2")  # the second mask brings "won" back
+    assert tab.input.text() == "[MASK] team won the game"
+    tab.words.linkActivated.emit("0")
+    assert tab.input.text() == "the team won the game"
+
+
+def test_corrupt_marks_tokens_by_kind_reproducibly(qtbot: QtBot, make_window: WindowFactory,
+                                                   checkpoints: dict[str, Path]) -> None:
+    window, tab = open_tab(make_window, checkpoints["pt"])
+    tab.input.setText(" ".join(["the good film was moving and the bad movie was boring ."] * 3))
+    tab.seed.setValue(11)
+
+    def corrupt() -> list:
+        with qtbot.waitSignal(window.service.finished, timeout=WAIT,
+                              check_params_cb=lambda e: e.tab == "pretrain.corrupt"):
+            qtbot.mouseClick(tab.corrupt_button, Qt.MouseButton.LeftButton)
+        return tab.corruption.marks()
+
+    marks = corrupt()
+    assert marks and {kind for _, _, kind in marks} <= set(KINDS)
+    html = tab.corruption.tokens.text()
+    assert html.count('title="') == len(marks)
+    assert tab.corruption.summary.text().startswith(f"Seed 11: {len(marks)} of ")
+    for kind in KINDS:
+        assert window.findChild(QWidget, f"pretrain.legend.{kind}") is not None
+    assert corrupt() == marks  # same seed, same corruption
+
+
+def test_nsp_probability_and_swap(qtbot: QtBot, make_window: WindowFactory, checkpoints: dict[str, Path]) -> None:
+    window, tab = open_tab(make_window, checkpoints["pt"])
+    tab.sentence_a.setText("the team won the game .")
+    tab.sentence_b.setText("it was a great day .")
+    with qtbot.waitSignal(window.service.finished, timeout=WAIT,
+                          check_params_cb=lambda e: e.tab == "pretrain.nsp") as b:
+        qtbot.mouseClick(tab.nsp_button, Qt.MouseButton.LeftButton)
+    first = b.args[0].result.is_next
+    assert tab.nsp.label.text().startswith(f"P(B follows A) = {first:.1%}")
+    assert tab.nsp.bar.value() == round(first * 1000)
+    with qtbot.waitSignal(window.service.finished, timeout=WAIT,
+                          check_params_cb=lambda e: e.tab == "pretrain.nsp") as b:
+        qtbot.mouseClick(tab.swap_button, Qt.MouseButton.LeftButton)
+    assert (tab.sentence_a.text(), tab.sentence_b.text()) == ("it was a great day .", "the team won the game .")
+    assert b.args[0].result.a == "it was a great day ."
+    assert "%" in tab.nsp.label.text()
+
+
+def test_missing_nsp_head_is_said_plainly(qtbot: QtBot, make_window: WindowFactory,
+                                          checkpoints: dict[str, Path]) -> None:
+    window, tab = open_tab(make_window, checkpoints["mlm"])
+    tab.sentence_a.setText("the team won .")
+    tab.sentence_b.setText("it was good .")
+    with qtbot.waitSignal(window.service.failed, timeout=WAIT, check_params_cb=lambda e: e.tab == "pretrain.nsp"):
+        qtbot.mouseClick(tab.nsp_button, Qt.MouseButton.LeftButton)
+    assert tab.error_bar.isVisible()
+    assert "has no trained next-sentence prediction (NSP) head" in tab.error_bar.text()
+    assert not tab.cancel_button.isEnabled()
+    tab.input.setText("the [MASK] won .")  # the masked-LM head of the same checkpoint still works
+    with qtbot.waitSignal(window.service.finished, timeout=WAIT, check_params_cb=lambda e: e.tab == "pretrain"):
+        qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+    assert len(tab.candidates.bars) == 1
+
+
+def test_input_errors_stay_in_the_tab(make_window: WindowFactory, checkpoints: dict[str, Path]) -> None:
+    _window, tab = open_tab(make_window, checkpoints["pt"])
+    tab.sentence_a.setText("")
+    tab.run_nsp()
+    assert "two sentences" in tab.error_bar.text()
+    tab.input.setText("")
+    tab.run()
+    assert "[MASK]" in tab.error_bar.text()
