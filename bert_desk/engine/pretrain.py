@@ -32,7 +32,7 @@ _MASK_TEXT = re.compile(r"\[mask\]|<mask>", re.IGNORECASE)
 @dataclass(frozen=True)
 class MaskCandidate:
     token: str  # the vocabulary entry, e.g. "##ing"
-    text: str  # how it reads when decoded, e.g. "ing"
+    text: str  # how it reads when decoded, e.g. "ing" (a "##" piece joins the word before it)
     token_id: int
     score: float
 
@@ -104,6 +104,12 @@ def _too_long(model: LoadedModel, n: int) -> None:
         raise EngineError(f"Text too long: {n} tokens, this model takes at most {model.info.max_length}")
 
 
+def _candidate(tok: Any, token_id: int, score: float) -> MaskCandidate:
+    token = tok.convert_ids_to_tokens(token_id)
+    text = token[2:] if token.startswith("##") else tok.decode([token_id]).strip()
+    return MaskCandidate(token, text, token_id, score)
+
+
 def fill_mask(model: LoadedModel, text: str, *, top_k: int = 5, progress: ProgressFn = no_progress,
               cancel: CancelToken | None = None) -> FillMaskResult:
     """Top-k candidates (with probabilities) for every [MASK] in `text`, predicted in one pass."""
@@ -131,12 +137,13 @@ def fill_mask(model: LoadedModel, text: str, *, top_k: int = 5, progress: Progre
     top = torch.topk(probs, k=max(1, min(top_k, probs.shape[-1])), dim=-1)
     masks = []
     for (start, end), values, ids in zip(spans, top.values.tolist(), top.indices.tolist(), strict=True):
-        candidates = tuple(MaskCandidate(tok.convert_ids_to_tokens(i), tok.decode([i]).strip(), i, v)
-                           for v, i in zip(values, ids, strict=True))
+        candidates = tuple(_candidate(tok, i, v) for v, i in zip(values, ids, strict=True))
         masks.append(MaskPrediction(start, end, candidates))
     filled, at = [], 0
     for m in masks:
-        filled += [text[at:m.start], m.candidates[0].text]
+        best = m.candidates[0]
+        before = text[at:m.start]
+        filled += [before.rstrip() if best.token.startswith("##") else before, best.text]
         at = m.end
     progress(1.0, "Done")
     return FillMaskResult(text, tuple(masks), "".join([*filled, text[at:]]), runner.note)
@@ -173,14 +180,16 @@ def corrupt(model: LoadedModel, text: str, *, seed: int = 0, progress: ProgressF
         raise EngineError(f"'{model.info.name}' has no mask token: there is no masked-LM rule to show")
     if not text.strip():
         raise EngineError("Type a sentence to corrupt first")
-    enc = tok(text, return_offsets_mapping=True, return_special_tokens_mask=True)
+    enc = tok(_MASK_TEXT.sub(tok.mask_token, text) if len(tok.mask_token) == 6 else text,
+              return_offsets_mapping=True, return_special_tokens_mask=True)
     _too_long(model, len(enc["input_ids"]))
-    batch = mlm_collator(tok, seed=seed)([{"input_ids": list(enc["input_ids"]),
-                                            "special_tokens_mask": list(enc["special_tokens_mask"])}])
+    specials = set(tok.all_special_ids)  # a [MASK] typed in the text is never selected either
+    never = [int(m or t in specials) for m, t in zip(enc["special_tokens_mask"], enc["input_ids"], strict=True)]
+    batch = mlm_collator(tok, seed=seed)([{"input_ids": list(enc["input_ids"]), "special_tokens_mask": never}])
     shown, labels = batch["input_ids"][0].tolist(), batch["labels"][0].tolist()
     tokens = []
     for i, original in enumerate(enc["input_ids"]):
-        if enc["special_tokens_mask"][i]:
+        if enc["special_tokens_mask"][i]:  # [CLS], [SEP]
             continue
         new = shown[i]
         kind = "" if labels[i] == -100 else (

@@ -13,6 +13,7 @@ from bert_desk.ui.dialogs import AboutDialog
 from bert_desk.ui.ner_tab import NERTab
 from bert_desk.ui.pretrain_tab import PretrainTab
 from bert_desk.ui.qa_tab import QATab
+from bert_desk.ui.review import ReviewTab, attach_review
 from bert_desk.ui.sentiment_tab import SentimentTab
 from bert_desk.ui.settings import DEVICES, THEMES, Settings
 from bert_desk.ui.task_tab import AppContext, TaskTab
@@ -54,12 +55,14 @@ class MainWindow(QMainWindow):
             spec = (models or {}).get(tab.tab_id)
             if spec:
                 tab.picker.set_spec(spec)
-        self.tabs.setCurrentIndex(min(max(0, settings.current_tab()), self.tabs.count() - 1))
         self.setCentralWidget(self.tabs)
 
         self.device_label = name(QLabel("Device: …"), "status.device")
         self.statusBar().addPermanentWidget(self.device_label)
         self._build_menus()
+        self.review = attach_review(self, self.tabs, self.file_menu, self.service, settings,
+                                    device=lambda: self._device)
+        self.tabs.setCurrentIndex(min(max(0, settings.current_tab()), self.tabs.count() - 1))
         geometry = settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1100, 760)
@@ -69,8 +72,10 @@ class MainWindow(QMainWindow):
     def task_tabs(self) -> list[TaskTab]:
         return [self.sentiment, self.qa, self.ner, self.pretrain]
 
-    def current_tab(self) -> TaskTab:
-        return self.task_tabs()[max(0, self.tabs.currentIndex())]
+    def current_tab(self) -> TaskTab | ReviewTab:
+        """The visible tab; task tabs and the Review tab all answer open_file/run/cancel."""
+        current = self.tabs.currentWidget()
+        return current if isinstance(current, ReviewTab) else self.task_tabs()[max(0, self.tabs.currentIndex())]
 
     def device(self) -> str:
         return self._device
@@ -90,7 +95,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self.file_menu = bar.addMenu("&File")
         self._action(file_menu, "&Open…", lambda: self.current_tab().open_file(), QKeySequence.StandardKey.Open,
                      "action.open")
         self._action(file_menu, "Open &batch file…", self._open_batch, "Ctrl+Shift+O", "action.open_batch")

@@ -142,6 +142,7 @@ class CorruptionView(QWidget):
         self.tokens.setTextFormat(Qt.TextFormat.RichText)
         self.tokens.setWordWrap(True)
         self.tokens.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tokens.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.summary = name(QLabel(), f"{prefix}.corrupt_summary")
         self.summary.setWordWrap(True)
         self.legend = name(QWidget(), f"{prefix}.legend")
@@ -204,7 +205,10 @@ class NSPMeter(QWidget):
     def __init__(self, prefix: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = name(QLabel("Predict to see how likely B is to follow A."), f"{prefix}.nsp")
-        self.label.setProperty("role", "headline")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.label.font()
+        font.setBold(True)
+        self.label.setFont(font)
         self.bar = bar(0.0, "#81c995", f"{prefix}.nsp_bar")
         self.value: float | None = None
         layout = QHBoxLayout(self)

@@ -44,7 +44,8 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("pretrain_engine")
     pt = build_tiny_model(root / "pt", "pretrain")
     return {"pt": pt, "biased": _biased_pretrain(root / "biased", "paris", is_next=True),
-            "mlm": _masked_lm_only(root / "mlm", pt), "qa": build_tiny_model(root / "qa", "qa")}
+            "mlm": _masked_lm_only(root / "mlm", pt), "qa": build_tiny_model(root / "qa", "qa"),
+            "piece": _biased_pretrain(root / "piece", "##s", is_next=False)}
 
 
 def test_fill_mask_candidates_for_every_mask(folders: dict[str, Path]) -> None:
@@ -72,6 +73,16 @@ def test_fill_mask_and_nsp_follow_the_heads(folders: dict[str, Path]) -> None:
     verdict = pretrain.next_sentence(nsp, "the team won the game .", "it was a great day .")
     assert verdict.is_next > 0.99 and not verdict.truncated
     assert registry.get("next-sentence").run(nsp, {"a": "a", "b": "b"}).is_next > 0.99
+
+
+def test_word_pieces_join_the_word_before(folders: dict[str, Path]) -> None:
+    model = loading.load_model(str(folders["piece"]), "fill-mask", device="cpu")
+    result = pretrain.fill_mask(model, "two film [MASK] .")
+    best = result.masks[0].candidates[0]
+    assert (best.token, best.text) == ("##s", "s")
+    assert result.filled == "two films ."
+    nsp = loading.load_model(str(folders["piece"]), "next-sentence", device="cpu")
+    assert pretrain.next_sentence(nsp, "the team won .", "paris .").is_next < 0.01
 
 
 def test_nsp_is_a_probability_and_order_matters(folders: dict[str, Path]) -> None:
@@ -125,3 +136,6 @@ def test_corrupt_is_seeded_and_marks_kinds(folders: dict[str, Path]) -> None:
         else:
             assert token.shown != token.original
     assert first.selected == sum(first.count(k) for k in pretrain.KINDS)
+    typed = " ".join(["the [MASK] film was moving ."] * 6)
+    for seed in range(6):  # a [MASK] already in the text is never selected
+        assert all(not t.kind for t in pretrain.corrupt(model, typed, seed=seed).tokens if t.original == "[MASK]")

@@ -27,7 +27,7 @@ NAMES = [
 def test_tabs_and_names(make_window: WindowFactory) -> None:
     window = make_window(show=False)
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        "Sentiment", "Question answering", "Entities"]
+        "Sentiment", "Question answering", "Entities", "Pre-training", "Review"]
     for role in NAMES:
         widget = window.findChild(QWidget, role)
         assert widget is not None, role

@@ -89,7 +89,7 @@ class ProjectActions(QObject):
         self.tab, self.recents = tab, recents
         self.new_action = self._action("&New project…", "new_project", self.new_project)
         self.open_action = self._action("Open p&roject…", "open_project", self.open_project)
-        self.recent_menu = QMenu("Open Rece&nt project")
+        self.recent_menu = QMenu("Open Rece&nt project", tab)
         self.recent_menu.setObjectName("review.menu.recent")
         self.recent_menu.aboutToShow.connect(self.rebuild_recent)
         self.import_action = self._action("&Import into project…", "import", self.import_file)

@@ -271,13 +271,11 @@ class ReviewTab(NavigationMixin, QWidget):
     def shutdown(self) -> None:
         """Stop pre-annotation and close the project (window closing)."""
         self.save_state()
-        self.preannotate_panel.shutdown()
         if self.metrics_dialog is not None:
             self.metrics_dialog.close()
         if self.project is not None:
-            self.undo_stack.clear()
-            self.project.close()
-            self.project = None
+            self.set_project(None)  # also stops pre-annotation and clears the undo stack
+        self.preannotate_panel.shutdown()
 
     def after_import(self, message: str) -> None:
         self._apply_task(reload=False)
