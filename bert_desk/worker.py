@@ -205,6 +205,17 @@ def _spacy_models(ctx: JobContext) -> Any:
     return sorted(spacy.util.get_installed_models())
 
 
+def _preannotate(ctx: JobContext) -> Any:
+    """Store a model's proposals in a project (the Review tab); returns how many documents were done."""
+    from bert_desk.project.preannotate import preannotate
+
+    payload = ctx.job.payload
+    return preannotate(payload["project"], payload["task"], ctx.job.spec,
+                       batch_size=int(payload.get("batch_size", 16)), statuses=payload.get("statuses"),
+                       doc_ids=payload.get("doc_ids"), progress=ctx.progress, cancel=ctx.cancel,
+                       device=ctx.job.device or "auto")
+
+
 DEFAULT_HANDLERS: dict[str, Handler] = {
     "analyze": _analyze,  # payload: text -> SentimentResult
     "batch": _batch,  # payload: list of texts -> list[SentimentResult]
@@ -217,6 +228,7 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
     "load": _load,  # payload: task -> ModelInfo
     "device": _device,  # -> DeviceInfo for job.device
     "spacy_models": _spacy_models,  # -> sorted installed spaCy package names
+    "preannotate": _preannotate,  # payload: {"project", "task", "doc_ids", "statuses", "batch_size"} -> int
 }
 
 

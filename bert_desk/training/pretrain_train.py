@@ -1,9 +1,11 @@
 """BERT pre-training (masked LM + next-sentence prediction) or continued pre-training of a base model.
 
-`BertForPreTraining` (via `AutoModelForPreTraining`) gets `labels` and `next_sentence_label`, so its loss is
-MLM loss + NSP loss. A base without the heads (e.g. MiniLM, a bare `BertModel`) gets freshly initialised
-heads, with the MLM decoder tied to the word embeddings. Held-out groups (articles or documents) are
-masked once with a fixed seed and scored for masked-token top-1 accuracy and NSP accuracy.
+The loss is BertForPreTraining's: masked-LM cross-entropy (mean over the selected tokens) + NSP
+cross-entropy, as `BertForPreTraining(labels=…, next_sentence_label=…)` computes it. Training evaluates the
+30 k-way decoder only at the selected 15 % of positions (`sparse_pretraining_loss`, the same number — a test
+checks it — for about half the compute on CPU). A base without the heads (e.g. MiniLM, a bare `BertModel`)
+gets freshly initialised heads, the MLM decoder tied to the word embeddings. Held-out groups (articles or
+documents) are masked once with a fixed seed and scored for masked-token top-1 accuracy and NSP accuracy.
 """
 
 from __future__ import annotations
@@ -32,11 +34,41 @@ def load_pretraining_model(base: str) -> Any:
     from transformers import AutoModelForPreTraining
 
     model = AutoModelForPreTraining.from_pretrained(base, tie_word_embeddings=True)
+    if not (hasattr(model, "bert") and hasattr(getattr(model, "cls", None), "seq_relationship")):
+        raise ValueError(f"{base}: pre-training needs a BERT base (got {type(model).__name__}, no NSP head)")
     model.tie_weights()
     decoder = model.get_output_embeddings()
     if decoder is None or decoder.weight.data_ptr() != model.get_input_embeddings().weight.data_ptr():
         raise ValueError(f"{base}: the masked-LM decoder could not be tied to the word embeddings")
     return model
+
+
+def sparse_pretraining_loss(model: Any, inputs: dict[str, Any]) -> Any:
+    """MLM + NSP loss of a BertForPreTraining, with decoder logits computed only where `labels` != -100."""
+    from torch.nn.functional import cross_entropy
+
+    labels, nsp_labels = inputs["labels"], inputs["next_sentence_label"]
+    encoded = model.bert(input_ids=inputs["input_ids"], attention_mask=inputs.get("attention_mask"),
+                         token_type_ids=inputs.get("token_type_ids"))
+    selected = labels != -100
+    mlm_logits = model.cls.predictions(encoded.last_hidden_state[selected])
+    nsp_logits = model.cls.seq_relationship(encoded.pooler_output)
+    return cross_entropy(mlm_logits, labels[selected]) + cross_entropy(nsp_logits, nsp_labels.view(-1))
+
+
+def sparse_trainer_class() -> Any:
+    """A `Trainer` whose training loss is `sparse_pretraining_loss` (evaluation is done separately)."""
+    from transformers import Trainer
+
+    class PretrainingTrainer(Trainer):
+        loss_is_scaled_for_ga = False  # a per-batch mean: the Trainer divides by accumulation steps
+
+        def compute_loss(self, model: Any, inputs: dict[str, Any], return_outputs: bool = False,
+                         num_items_in_batch: Any = None) -> Any:
+            loss = sparse_pretraining_loss(model, inputs)
+            return (loss, {"loss": loss}) if return_outputs else loss
+
+    return PretrainingTrainer
 
 
 def masked_batches(tokenizer: Any, features: Sequence[dict[str, Any]], batch_size: int, seed: int) -> list[dict]:
@@ -124,7 +156,7 @@ def train_pretrain(cfg: TrainConfig, *, progress: ProgressFn = no_progress, canc
     model = load_pretraining_model(base)
     fitted = fit(cfg, model=model, tokenizer=tokenizer, train_dataset=train_features,
                  collator=mlm_collator(tokenizer), progress=progress, cancel=cancel,
-                 remove_unused_columns=False)  # the collator needs special_tokens_mask
+                 trainer_class=sparse_trainer_class(), remove_unused_columns=False)  # the collator needs special_tokens_mask
     progress(1.0, "evaluating on held-out documents")
     batches = masked_batches(tokenizer, valid_features, max(cfg.batch_size, 32), seed=cfg.seed)
     valid = evaluate_batches(fitted.trainer.model, batches, tokenizer.mask_token_id, cancel)

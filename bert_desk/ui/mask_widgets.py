@@ -157,8 +157,8 @@ class CorruptionView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
-        layout.addWidget(self.tokens, 1)
         layout.addWidget(self.legend)
+        layout.addWidget(self.tokens, 1)
         self.clear()
 
     def clear(self) -> None:

@@ -58,6 +58,7 @@ class PretrainTab(TaskTab):
         self.top_k.setPrefix("top ")
         self.candidates = CandidatesView(t)
         self.corruption = CorruptionView(t)
+        self.input.textChanged.connect(lambda _text: self.corruption.clear())  # it showed another sentence
         self.seed = name(QSpinBox(), f"{t}.seed", "Random seed: the same seed always corrupts the same way")
         self.seed.setRange(0, 99_999)
         self.seed.setPrefix("seed ")
@@ -168,6 +169,7 @@ class PretrainTab(TaskTab):
         self.candidates.set_result(result)
 
     def run_nsp(self) -> None:
+        """Probability that sentence B follows sentence A (stream `pretrain.nsp`)."""
         a, b = self.sentence_a.text(), self.sentence_b.text()
         if not a.strip() or not b.strip():
             self.error_bar.show_error("Next-sentence prediction needs two sentences: fill in A and B.")
@@ -175,6 +177,7 @@ class PretrainTab(TaskTab):
         self._submit_side("nsp", "next_sentence", {"a": a, "b": b}, "Predicting the next sentence…")
 
     def run_corrupt(self) -> None:
+        """Apply the 80/10/10 training rule to the sentence with the chosen seed (stream `pretrain.corrupt`)."""
         text = self.input.text()
         if not text.strip():
             self.error_bar.show_error("Type a sentence to corrupt first.")
@@ -217,6 +220,7 @@ class PretrainTab(TaskTab):
         self.ctx.service.submit(f"{self.tab_id}.load", "load", "fill-mask", spec=spec, device=self.ctx.device())
 
     def on_side_event(self, key: str, event: object) -> None:
+        """Results and errors of the NSP and Corrupt streams."""
         if key not in SIDE_STREAMS:
             return
         if isinstance(event, JobDone):

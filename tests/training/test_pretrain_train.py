@@ -81,6 +81,16 @@ def test_pretrain_cli_trains_scores_resumes_and_loads(bare_base: Path, tmp_path:
     nsp = pretrain.next_sentence(loading.load_model(folder, "next-sentence", device="cpu"), "the team", "won")
     assert 0.0 <= nsp.is_next <= 1.0
 
+    import shutil
+
+    from bert_desk.training.qa_pretrain_export import export_run
+
+    shutil.rmtree(run / "model")  # as if stopped early: export the latest checkpoint
+    dest = export_run(run, tmp_path / "bundled")
+    assert (run / "model-from-checkpoint" / "config.json").is_file()
+    assert "masked-token top-1" in (dest / "README.md").read_text()
+    assert json.loads((dest / "config.json").read_text())["architectures"] == ["BertForPreTraining"]
+
 
 def test_pretrain_on_squad_contexts_holds_out_articles(bare_base: Path, tmp_path: Path) -> None:
     from bert_desk.training.pretrain_train import train_pretrain
@@ -104,3 +114,21 @@ def test_pretrain_on_squad_contexts_holds_out_articles(bare_base: Path, tmp_path
 def test_pretrain_needs_a_corpus(bare_base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "pretrain", "--base", str(bare_base), "--out", str(tmp_path / "r")]) == 2
     assert "--corpus" in capsys.readouterr().err
+
+
+def test_sparse_loss_equals_bert_for_pretraining_loss(bare_base: Path) -> None:
+    import torch
+
+    from bert_desk.engine.pretrain import mlm_collator
+    from bert_desk.training import pretrain_data as P
+    from bert_desk.training.pretrain_train import load_pretraining_model, sparse_pretraining_loss
+
+    model = load_pretraining_model(str(bare_base)).eval()
+    from transformers import BertTokenizerFast
+
+    tok = BertTokenizerFast.from_pretrained(bare_base)
+    pairs = [P.NSPPair(tuple(range(10, 10 + n)), tuple(range(40, 40 + n)), n % 2 == 0, 0, 0) for n in range(3, 12)]
+    batch = mlm_collator(tok, seed=0)([P.encode_pair(p, tok.cls_token_id, tok.sep_token_id) for p in pairs])
+    batch.pop("special_tokens_mask", None)
+    with torch.no_grad():
+        assert float(sparse_pretraining_loss(model, batch)) == pytest.approx(float(model(**batch).loss), rel=1e-5)

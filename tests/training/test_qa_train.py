@@ -51,6 +51,13 @@ def test_train_qa_then_evaluate(tiny_models: dict[str, Path], tmp_path: Path,
     assert set(json.loads(predictions.read_text())) == {q["id"] for p in valid["data"][0]["paragraphs"]
                                                         for q in p["qas"]}
 
+    from bert_desk.training.qa_pretrain_export import main as export
+
+    assert export([str(run), str(tmp_path / "bundled"), "--command", "bert-desk train qa ..."]) == 0
+    card = (tmp_path / "bundled" / "README.md").read_text()
+    assert "EM " in card and "F1 " in card and "bert-desk train qa ..." in card and "CC BY-SA 4.0" in card
+    assert (tmp_path / "bundled" / "model.safetensors").is_file()
+
 
 def test_train_qa_needs_squad_json(tiny_models: dict[str, Path], tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:

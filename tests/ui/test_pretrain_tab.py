@@ -61,7 +61,7 @@ def test_fill_mask_shows_candidates_for_each_mask(qtbot: QtBot, make_window: Win
     assert [len(row) for row in tab.candidates.bars] == [3, 3]
     for mask, row in zip(result.masks, tab.candidates.bars, strict=True):
         assert [bar.value() for bar in row] == [round(c.score * 1000) for c in mask.candidates]
-    assert tab.candidates.headline.text().startswith("Best guess: angela merkel visited ")
+    assert tab.candidates.headline.text().startswith("Best guess: angela merkel visited")
     assert not tab.error_bar.isVisible()
 
 

@@ -10,16 +10,17 @@ Entry point for the main window (one call, after its tabs and menus exist)::
 -> ReviewTab` adds the tab (title "Review") to `tab_widget`, inserts New project…, Open project…,
 Open Recent project ▸, Close project, Import into project… and Export project… into `file_menu`
 (before the action `before`, default: before the menu's last separator, i.e. above Quit), fills
-the entities model picker with the installed spaCy pipelines through `worker` (optional), and
-stops pre-annotation, saves the review settings and closes the project when `main_window`
-closes. `settings` is the `bert_desk.ui.settings.Settings` adapter (recent projects live in its
+the entities model picker with the installed spaCy pipelines through `worker` (the window's
+`InferenceService`, which also runs pre-annotation), and stops pre-annotation, saves the review
+settings and closes the project when `main_window` closes (the window itself shuts the service
+down). `settings` is the `bert_desk.ui.settings.Settings` adapter (recent projects live in its
 QSettings under `review/recent_projects`; review toggles under `review/*`; the pre-annotation
 model per task under `models/review.<task>/last`). `device` returns the device preference
 ("auto", "cpu", …) used for pre-annotation.
 
-Pre-annotation runs `bert_desk.project.preannotate.preannotate` in its own `QThread` (the
-inference worker only runs its fixed job kinds); the store is touched on the GUI thread only,
-apart from that thread (the store is thread-safe).
+Pre-annotation runs `bert_desk.project.preannotate.preannotate` as the worker's "preannotate"
+job (stream "review.preannotate"), so the one inference thread owns every model; the store is
+touched on the GUI thread only, apart from that job (the store is thread-safe).
 """
 
 from __future__ import annotations
@@ -58,21 +59,21 @@ def _last_separator(menu: QMenu) -> QAction | None:
 
 
 def attach_review(main_window: QWidget, tab_widget: QTabWidget, file_menu: QMenu | None,
-                  worker: InferenceService | None, settings: Settings | None, *,
+                  worker: InferenceService, settings: Settings | None, *,
                   device: Callable[[], str] | None = None, before: QAction | None = None) -> ReviewTab:
     """Create the Review tab, add it and its File-menu actions; returns the tab."""
-    tab = ReviewTab(settings, device=device or (lambda: settings.device if settings is not None else "auto"))
+    tab = ReviewTab(settings, service=worker,
+                    device=device or (lambda: settings.device if settings is not None else "auto"))
     tab_widget.addTab(tab, tab.title)
     if file_menu is not None:
         tab.project_actions.add_to_menu(file_menu, before if before is not None else _last_separator(file_menu))
     _CloseWatcher(tab, main_window)
-    if worker is not None:
-        picker = tab.preannotate_panel.pickers["ner"]
+    picker = tab.preannotate_panel.pickers["ner"]
 
-        def on_done(event: JobDone) -> None:
-            if event.tab == "review.spacy" and isinstance(event.result, list):
-                picker.add_specs(f"spacy:{name}" for name in event.result)
+    def on_done(event: JobDone) -> None:
+        if event.tab == "review.spacy" and isinstance(event.result, list):
+            picker.add_specs(f"spacy:{name}" for name in event.result)
 
-        worker.finished.connect(on_done)
-        worker.submit("review.spacy", "spacy_models")
+    worker.finished.connect(on_done)
+    worker.submit("review.spacy", "spacy_models")
     return tab

@@ -1,20 +1,18 @@
-"""Pre-annotation: run the task's model over documents in a thread of its own and store proposals.
+"""Pre-annotation: run the task's model over documents through the inference thread and store proposals.
 
-The inference worker only runs its fixed job kinds, so `bert_desk.project.preannotate.preannotate`
-(which loads the model, runs it in batches and stores each chunk in one transaction) runs in a
-`PreannotateThread` here, with a `CancelToken`; the store is thread-safe (its lock), and nothing
-else in the review touches the store off the GUI thread. The model is chosen per task in a
-`ModelPicker` (`review.<task>.model`), preset to the last spec used for pre-annotation, else to the
-one last used in that task's tab (settings `models/<task>/last`), else Bundled.
+`bert_desk.project.preannotate.preannotate` (which loads the model, runs it in batches and stores
+each chunk in one transaction) runs as the worker's "preannotate" job on the stream `JOB_KEY`, so
+the one inference thread owns every model; the store is thread-safe (its lock), and nothing else in
+the review touches the store off the GUI thread. The model is chosen per task in a `ModelPicker`
+(`review.<task>.model`), preset to the last spec used for pre-annotation, else to the one last
+used in that task's tab (settings `models/<task>/last`), else Bundled.
 """
 
 from __future__ import annotations
 
-import logging
-import traceback
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,57 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bert_desk.engine.types import Cancelled, CancelToken, EngineError
-from bert_desk.project import PROJECT_TASKS, Project, ProjectError
-from bert_desk.project.preannotate import preannotate
+from bert_desk.project import PROJECT_TASKS, Project
 from bert_desk.ui.model_picker import ModelPicker
 from bert_desk.ui.settings import Settings
 from bert_desk.ui.widgets import name
+from bert_desk.worker import InferenceService, JobCancelled, JobDone, JobFailed, JobProgress
 
-log = logging.getLogger(__name__)
+JOB_KEY = "review.preannotate"  # the service stream of pre-annotation jobs
 SCOPES = (("unreviewed", "Unreviewed documents"), ("selected", "Selected unreviewed documents"),
           ("all", "All documents"))
-
-
-class PreannotateThread(QThread):
-    """Runs `preannotate` once; emits `progressed`, then one of `succeeded`, `failed`, `was_cancelled`."""
-
-    progressed = Signal(float, str)
-    succeeded = Signal(int)
-    failed = Signal(str, str)
-    was_cancelled = Signal()
-
-    def __init__(self, project: Project, task: str, spec: str, *, doc_ids: Sequence[int] | None = None,
-                 statuses: Sequence[str] | None = None, device: str = "auto", batch_size: int = 16,
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("bert_desk-preannotate")
-        self.project, self.task, self.spec = project, task, spec
-        self.doc_ids = list(doc_ids) if doc_ids is not None else None
-        self.statuses = list(statuses) if statuses is not None else None
-        self.device, self.batch_size = device, batch_size
-        self.token = CancelToken()
-
-    def cancel(self) -> None:
-        self.token.cancel()
-
-    def run(self) -> None:
-        try:
-            done = preannotate(self.project, self.task, self.spec, batch_size=self.batch_size,
-                               statuses=self.statuses, doc_ids=self.doc_ids, progress=self.progressed.emit,
-                               cancel=self.token, device=self.device)
-        except Cancelled:
-            self.was_cancelled.emit()
-        except (ProjectError, EngineError) as exc:
-            self.failed.emit(str(exc) or type(exc).__name__, traceback.format_exc())
-        except Exception as exc:  # the one catch-all of this thread
-            if self.token.cancelled:
-                self.was_cancelled.emit()
-                return
-            log.exception("Pre-annotation with %s crashed", self.spec)
-            self.failed.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
-        else:
-            self.succeeded.emit(done)
 
 
 class PreannotatePanel(QWidget):
@@ -85,10 +41,12 @@ class PreannotatePanel(QWidget):
     finished_run = Signal(str)
     failed_run = Signal(str, str)
 
-    def __init__(self, settings: Settings | None, device: Callable[[], str], parent: QWidget | None = None) -> None:
+    def __init__(self, service: InferenceService, settings: Settings | None, device: Callable[[], str],
+                 parent: QWidget | None = None, *, batch_size: int = 16) -> None:
         super().__init__(parent)
-        self.settings, self._device = settings, device
-        self.thread_: PreannotateThread | None = None
+        self.service, self.settings, self._device = service, settings, device
+        self.batch_size = batch_size
+        self.job_id: int | None = None  # the running job (None when idle)
         self.pickers: dict[str, ModelPicker] = {}
         self.stack = QStackedWidget()
         for task in PROJECT_TASKS:
@@ -115,6 +73,8 @@ class PreannotatePanel(QWidget):
         for button in (self.run_button, self.cancel_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.cancel_button.clicked.connect(self.cancel)
+        for signal in (service.progressed, service.finished, service.failed, service.cancelled):
+            signal.connect(self._route)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -132,78 +92,73 @@ class PreannotatePanel(QWidget):
         return self.pickers[task].spec()
 
     def busy(self) -> bool:
-        return self.thread_ is not None
+        return self.job_id is not None
 
     def start(self, project: Project, task: str, *, doc_ids: Sequence[int] | None = None,
               statuses: Sequence[str] | None = None) -> bool:
-        """Start a run (False, with a message in `state`, when busy or no model is chosen)."""
+        """Queue a run (False, with a message through `failed_run`, when busy or no model is chosen)."""
         spec = self.spec(task)
         if self.busy():
             return False
         if not spec:
             self.failed_run.emit("Choose a model for pre-annotation first (the Model box).", "")
             return False
+        payload = {"project": project, "task": task, "doc_ids": list(doc_ids) if doc_ids is not None else None,
+                   "statuses": list(statuses) if statuses is not None else None, "batch_size": self.batch_size}
+        try:
+            self.job_id = self.service.submit(JOB_KEY, "preannotate", payload, spec=spec, device=self._device())
+        except RuntimeError as exc:  # the service is shut down (window closing)
+            self.failed_run.emit(str(exc), "")
+            return False
         if self.settings is not None:
             self.settings.set_last_model(f"review.{task}", spec)
         self.pickers[task].remember(spec)
-        thread = PreannotateThread(project, task, spec, doc_ids=doc_ids, statuses=statuses, device=self._device())
-        queued = Qt.ConnectionType.QueuedConnection
-        thread.progressed.connect(self._progressed, queued)
-        thread.succeeded.connect(self._succeeded, queued)
-        thread.failed.connect(self._failed, queued)
-        thread.was_cancelled.connect(self._cancelled, queued)
-        self.thread_ = thread
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, 0)
         self.progress.show()
         self.state.setText(f"Loading {spec}…")
-        thread.start()
         return True
 
     def cancel(self) -> None:
-        if self.thread_ is not None:
-            self.thread_.cancel()
+        if self.job_id is not None and self.service.cancel(JOB_KEY):
             self.state.setText("Cancelling…")
 
-    def shutdown(self, timeout_ms: int = 30_000) -> None:
-        """Cancel and join the running thread (window closing, project closing)."""
-        thread = self.thread_
-        if thread is not None:
-            for signal in (thread.progressed, thread.succeeded, thread.failed, thread.was_cancelled):
-                signal.disconnect()
-            thread.cancel()
-            thread.wait(timeout_ms)
+    def shutdown(self) -> None:
+        """Cancel the running job and forget it (project closing, window closing); the inference
+        service joins its thread when the window closes. A job that is still stopping fails on
+        the closed project or ends as cancelled; either way finished chunks are kept."""
+        if self.job_id is not None:
+            self.service.cancel(JOB_KEY)
+            self.job_id = None
             self._end()
             self.state.setText("Pre-annotation stopped.")
 
-    # -- thread events (queued to the GUI thread) -------------------------------------------
-    def _progressed(self, fraction: float, message: str) -> None:
-        self.progress.setRange(0, 100)
-        self.progress.setValue(round(fraction * 100))
-        self.state.setText(message)
-
-    def _succeeded(self, done: int) -> None:
+    # -- service events (GUI thread) --------------------------------------------------------
+    def _route(self, event: object) -> None:
+        if self.job_id is None or getattr(event, "tab", None) != JOB_KEY or getattr(event, "job_id", 0) != self.job_id:
+            return  # another stream's event, or one of a job this panel let go of
+        if isinstance(event, JobProgress):
+            self.progress.setRange(0, 100)
+            self.progress.setValue(round(event.fraction * 100))
+            if event.message:
+                self.state.setText(event.message)
+            return
+        self.job_id = None
         self._end()
-        message = f"Pre-annotated {done} document{'s' if done != 1 else ''}."
-        self.state.setText(message)
-        self.finished_run.emit(message)
-
-    def _failed(self, message: str, details: str) -> None:
-        self._end()
-        self.state.setText("Pre-annotation failed.")
-        self.failed_run.emit(message, details)
-
-    def _cancelled(self) -> None:
-        self._end()
-        self.state.setText("Pre-annotation cancelled (finished chunks are kept).")
-        self.finished_run.emit(self.state.text())
+        if isinstance(event, JobDone):
+            done = int(event.result)
+            message = f"Pre-annotated {done} document{'s' if done != 1 else ''}."
+            self.state.setText(message)
+            self.finished_run.emit(message)
+        elif isinstance(event, JobFailed):
+            self.state.setText("Pre-annotation failed.")
+            self.failed_run.emit(event.message, event.details)
+        elif isinstance(event, JobCancelled):
+            self.state.setText("Pre-annotation cancelled (finished chunks are kept).")
+            self.finished_run.emit(self.state.text())
 
     def _end(self) -> None:
-        thread, self.thread_ = self.thread_, None
-        if thread is not None:
-            thread.wait()
-            thread.deleteLater()
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.progress.hide()

@@ -38,6 +38,7 @@ from bert_desk.ui.review.navigation import NavigationMixin
 from bert_desk.ui.review.preannotate_panel import PreannotatePanel
 from bert_desk.ui.settings import Settings
 from bert_desk.ui.widgets import name
+from bert_desk.worker import InferenceService
 
 TASKS = (("ner", "Entities"), ("qa", "Question answering"), ("sentiment", "Sentiment"))
 REVIEWED = ("accepted", "rejected", "skipped")
@@ -57,8 +58,9 @@ class ReviewTab(NavigationMixin, QWidget):
     title = "Review"
     project_changed = Signal(object)
 
-    def __init__(self, settings: Settings | None = None, *, device: Callable[[], str] = lambda: "auto",
-                 recents: RecentProjects | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, service: InferenceService,
+                 device: Callable[[], str] = lambda: "auto", recents: RecentProjects | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         name(self, "review")
         self.settings = settings
@@ -101,7 +103,7 @@ class ReviewTab(NavigationMixin, QWidget):
         self.auto_advance = name(QCheckBox("Advance after review"), "review.auto_advance",
                                  "Go to the next document after Accept, Reject or Skip")
         self.auto_advance.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.preannotate_panel = PreannotatePanel(settings, device)
+        self.preannotate_panel = PreannotatePanel(service, settings, device)
         self.preannotate_panel.run_button.clicked.connect(self.preannotate)
         self.preannotate_panel.finished_run.connect(self._preannotated)
         self.preannotate_panel.failed_run.connect(self.show_error)
@@ -347,7 +349,7 @@ class ReviewTab(NavigationMixin, QWidget):
 
     # -- model ------------------------------------------------------------------------------
     def preannotate(self) -> bool:
-        """Run the chosen model over the scope's documents (in the pre-annotation thread)."""
+        """Run the chosen model over the scope's documents (a job of the inference thread)."""
         project, panel = self.project, self.preannotate_panel
         if project is None:
             return False

@@ -1,8 +1,10 @@
-"""Review-tab fixtures: a small project with emoji text and an open `ReviewTab` on it."""
+"""Review-tab fixtures: a small project with emoji text, an inference service (with a test-only
+"wait" job kind) and an open `ReviewTab` on it; every tab made here is shut down, then the service."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from bert_desk.project import Project
 from bert_desk.ui.review import ReviewTab
 from bert_desk.ui.settings import Settings
+from bert_desk.worker import DEFAULT_HANDLERS, InferenceService, JobContext
 
 TEXTS = (
     "😀 Angela Merkel visited Paris with Google engineers.",
@@ -30,18 +33,52 @@ def project_path(tmp_path: Path) -> Path:
     return path
 
 
+def wait_job(ctx: JobContext) -> str:
+    """Test-only job kind "wait": block the inference thread until the payload's `threading.Event`
+    is set (or the job is cancelled); returns "waited"."""
+    gate: threading.Event = ctx.job.payload
+    while not gate.wait(0.01):
+        ctx.cancel.raise_if_cancelled()
+    return "waited"
+
+
 @pytest.fixture
-def tab(qtbot: QtBot, tmp_path: Path, project_path: Path) -> Iterator[ReviewTab]:
+def service(qapp: object) -> Iterator[InferenceService]:
+    """The inference service the review tabs of a test share (joined after them)."""
+    svc = InferenceService({**DEFAULT_HANDLERS, "wait": wait_job})
+    yield svc
+    assert svc.shutdown()
+
+
+TabFactory = Callable[..., ReviewTab]
+
+
+@pytest.fixture
+def make_tab(qtbot: QtBot, service: InferenceService) -> Iterator[TabFactory]:
+    """Build ReviewTabs on `service`; each is shut down after the test (before the service)."""
+    made: list[ReviewTab] = []
+
+    def make(settings: Settings | None = None) -> ReviewTab:
+        widget = ReviewTab(settings, service=service)
+        qtbot.addWidget(widget)
+        made.append(widget)
+        return widget
+
+    yield make
+    for widget in made:
+        widget.shutdown()
+        assert not widget.preannotate_panel.busy()
+
+
+@pytest.fixture
+def tab(make_tab: TabFactory, tmp_path: Path, project_path: Path) -> ReviewTab:
     """A shown ReviewTab with the sample project open, focus in the text."""
-    widget = ReviewTab(Settings.from_file(str(tmp_path / "settings.ini")))
-    qtbot.addWidget(widget)
+    widget = make_tab(Settings.from_file(str(tmp_path / "settings.ini")))
     widget.resize(1100, 700)
     widget.show()
     assert widget.open_path(project_path)
     widget.panel.view.setFocus()
-    yield widget
-    widget.shutdown()
-    assert not widget.preannotate_panel.busy()
+    return widget
 
 
 def key(widget: object, k: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,

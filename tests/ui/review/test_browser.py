@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from bert_desk.project import Project
 from bert_desk.ui.review import ReviewTab
 from bert_desk.ui.review.doc_model import PAGE
-from tests.ui.review.conftest import key
+from tests.ui.review.conftest import TabFactory, key
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -81,12 +81,11 @@ def test_auto_advance(tab: ReviewTab) -> None:
     assert tab.panel.doc.position == 1
 
 
-def test_twenty_thousand_documents_open_instantly(qtbot: QtBot, tmp_path: Path) -> None:
+def test_twenty_thousand_documents_open_instantly(qtbot: QtBot, tmp_path: Path, make_tab: TabFactory) -> None:
     path = tmp_path / "big.bdesk"
     with Project.create(path) as project:
         project.add_documents(f"Document number {i} about Paris." for i in range(20_000))
-    tab = ReviewTab()
-    qtbot.addWidget(tab)
+    tab = make_tab()
     tab.resize(1000, 600)
     tab.show()
     started = time.perf_counter()

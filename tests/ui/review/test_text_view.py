@@ -11,9 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from bert_desk.engine.offsets import py_index, utf16_index
 from bert_desk.project import Project
-from bert_desk.ui.review import ReviewTab
 from bert_desk.ui.review.text_view import AnnotationView, OffsetMap, display_text, snap_to_words
-from tests.ui.review.conftest import key
+from tests.ui.review.conftest import TabFactory, key
 
 SAMPLES = ("", "plain ascii", "😀🇫🇷 Angela 東京 😀.", "a\r\nb😀\r\nc", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 x")
 
@@ -51,7 +50,7 @@ def test_snap_to_words() -> None:
     assert snap_to_words(text, 0, 1) == (0, 1)  # the emoji alone
 
 
-def test_a_200000_character_document_stays_fast(qtbot: QtBot, tmp_path: Path) -> None:
+def test_a_200000_character_document_stays_fast(qtbot: QtBot, tmp_path: Path, make_tab: TabFactory) -> None:
     sentence = "Angela Merkel visited Paris and Google 😀 today. "
     text = (sentence * (200_000 // len(sentence) + 1))[:200_000]
     spans = [(i, i + 13, "PERSON") for i in range(0, len(text) - 20, len(sentence))]
@@ -59,8 +58,7 @@ def test_a_200000_character_document_stays_fast(qtbot: QtBot, tmp_path: Path) ->
     with Project.create(path) as project:
         (doc_id,) = project.add_documents([text])
         project.set_spans(doc_id, spans)
-    tab = ReviewTab()
-    qtbot.addWidget(tab)
+    tab = make_tab()
     tab.resize(1000, 650)
     tab.show()
     started = time.perf_counter()
