@@ -28,13 +28,16 @@ ICNS_TYPES = (
 
 
 def _ensure_gui() -> object:
-    """Return a Q(Gui)Application, creating an offscreen one when none exists (keeps it alive)."""
-    from PySide6.QtGui import QGuiApplication
+    """Return the Qt application, creating an offscreen one when none exists (keeps it alive).
 
-    app = QGuiApplication.instance()
+    A full QApplication, not a QGuiApplication: a process (a test run) that later builds widgets
+    would abort on a QGuiApplication left behind."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
     if app is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication([sys.argv[0] if sys.argv else "icons"])
+        app = QApplication([sys.argv[0] if sys.argv else "icons"])
     return app
 
 
