@@ -10,7 +10,6 @@ be copied.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import traceback
@@ -100,6 +99,10 @@ def run() -> int:
 
 
 if __name__ == "__main__":
-    # A frozen executable re-runs itself for multiprocessing children; let those exit here.
-    multiprocessing.freeze_support()
+    # A frozen executable re-runs itself for multiprocessing children (worker, resource tracker,
+    # fork server); those divert here. Only they import multiprocessing at start-up.
+    if "--multiprocessing-fork" in sys.argv or "-c" in sys.argv:
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     sys.exit(run())

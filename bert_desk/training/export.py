@@ -86,5 +86,6 @@ def export_model(run: str | Path, dest: str | Path, base: str | None = None) -> 
     dest.mkdir(parents=True, exist_ok=True)
     for name in MODEL_FILES:
         if (source / name).is_file():
-            shutil.copy2(source / name, dest / name)
+            shutil.copyfile(source / name, dest / name)
+            (dest / name).chmod(0o644)
     return dest

@@ -39,7 +39,7 @@ def render_card(summary: dict[str, Any], *, title: str, data: str, licence: str,
         f"# {title}", "",
         f"Fine-tuned for bert_desk (task `{summary['task']}`), loaded as `bundled:{summary['task']}`.", "",
         "## Base model", "", BASE_NOTE + ". Head: one linear layer " +
-        ("on the [CLS] vector (`BertForSequenceClassification`)." if summary["task"] == "sentiment" else
+        ("on the pooled [CLS] vector (`BertForSequenceClassification`)." if summary["task"] == "sentiment" else
          "per token (`BertForTokenClassification`), labels on the first sub-word of each word."), "",
         "## Data and licence", "", data, "", f"Licence: {licence}", "",
         "## Training", "", "```", command, "```", "", _hyper(summary["config"]), "",

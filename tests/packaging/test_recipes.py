@@ -135,3 +135,24 @@ def test_launcher_exits_1_after_reporting(monkeypatch):
     monkeypatch.setattr(entry, "main", lambda args: 1 / 0)
     monkeypatch.setattr(launcher.sys, "argv", ["bert-desk"])
     assert launcher.run() == 1 and isinstance(reported[0], ZeroDivisionError)
+
+
+def test_deferred_runtime_hooks_run_after_their_module_imports(monkeypatch):
+    import inspect
+    import sys
+
+    template = (PACKAGING / "rthook_deferred.py").read_text(encoding="utf-8")
+    hook = "import colorsys\ncolorsys.PATCHED_BY = __name__\n"
+    source = template.replace("DEFERRED: dict = {}", f"DEFERRED: dict = {{'colorsys': [('pyi_rth_demo', {hook!r})]}}", 1)
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    before = list(sys.meta_path)
+    try:
+        exec(compile(source, "rthook_deferred", "exec"), {"__name__": "rthook_deferred"})
+        assert "colorsys" not in sys.modules  # nothing imported at start-up
+        import colorsys
+
+        assert colorsys.PATCHED_BY == "pyi_rth_demo"
+        assert "def rgb_to_hsv" in inspect.getsource(colorsys)  # loader wrapper keeps get_source etc.
+    finally:
+        sys.meta_path[:] = before
+        sys.modules.pop("colorsys", None)
