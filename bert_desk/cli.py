@@ -13,7 +13,6 @@ from bert_desk import __version__
 from bert_desk.engine.types import TASKS, EngineError
 from bert_desk.inputs import InputError, Record, open_inputs, read_records, require_text
 
-HEADLESS_COMMANDS = ("sentiment", "qa", "ner", "train", "evaluate", "project", "fill-mask", "next-sentence")
 CHUNK = 256  # records per engine call, so output streams while a long input is read
 
 log = logging.getLogger(__name__)

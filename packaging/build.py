@@ -197,6 +197,7 @@ def up_to_date(print_: str) -> bool:
 
 def render_icons() -> Path:
     out = BUILD / "icons"
+    shutil.rmtree(out, ignore_errors=True)  # no stale sizes or names from an earlier build
     subprocess.run([sys.executable, str(PACKAGING / "icons.py"), str(out), "--name", APP_ID], check=True)
     return out
 
@@ -393,7 +394,7 @@ def build_deb(bundle: Path, icons: Path, version: str, args: argparse.Namespace)
     suffix = "-cuda" if variant == "cuda" else ""
     out = PKG / f"{DEB_NAME}{suffix}_{version}_{arch}.deb"
     compression = {"xz": ["-Zxz", f"-z{args.level if args.level is not None else 6}"],
-                   "gzip": ["-Zgzip", f"-z{args.level if args.level is not None else 9}"],
+                   "gzip": ["-Zgzip", f"-z{args.level if args.level is not None else 6}"],
                    "zstd": ["-Zzstd", f"-z{args.level if args.level is not None else 19}"],
                    "none": ["-Znone"]}[args.compression]
     cmd = ["dpkg-deb", "--root-owner-group", *compression, "--build", str(stage), str(out)]

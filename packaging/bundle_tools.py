@@ -168,18 +168,29 @@ def strip_tree(root: Path, skip_dirs: tuple[str, ...] = (".libs",)) -> tuple[int
     return count, saved
 
 
-def compile_sources(root: Path, workers: int = 2) -> int:
-    """Byte-compile every .py file under `root` into __pycache__ as unchecked-hash .pyc (valid
-    wherever the tree is moved, never re-checked against the source), replacing a sibling .pyc that
-    would otherwise shadow nothing and waste space. Returns the number of .py files."""
-    import compileall
+def pycache_datas(datas: Iterable[tuple], workdir: Path) -> list[tuple[str, str, str]]:
+    """For every .py file among PyInstaller `datas` (dest, src, typecode) — the sources kept for
+    torch and transformers — compile an unchecked-hash .pyc (valid wherever the bundle is moved,
+    never re-checked against the source) into `workdir` and return the TOC entries placing it in
+    the bundle's `__pycache__`, as in a site-packages install: no start compiles anything. Added
+    before COLLECT, so the macOS .app gets them too. Compiled files are reused while newer than
+    their source."""
+    import importlib.util
     import py_compile
 
-    sources = list(root.rglob("*.py"))
-    for source in sources:
-        sibling = source.with_suffix(".pyc")
-        if sibling.is_file():
-            sibling.unlink()
-    compileall.compile_dir(str(root), quiet=2, force=True, workers=workers,
-                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
-    return len(sources)
+    entries = []
+    for dest, src, _ in datas:
+        if not dest.endswith(".py"):
+            continue
+        cached = importlib.util.cache_from_source(dest)  # pkg/__pycache__/mod.cpython-311.pyc
+        target = workdir / cached
+        source = Path(src)
+        if not target.is_file() or target.stat().st_mtime < source.stat().st_mtime:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                py_compile.compile(str(source), cfile=str(target), dfile=dest, doraise=True,
+                                   invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+            except py_compile.PyCompileError:
+                continue  # not Python 3 code (a template): Python would not import it either
+        entries.append((cached, str(target), "DATA"))
+    return entries

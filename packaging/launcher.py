@@ -14,16 +14,14 @@ import os
 import sys
 import traceback
 
-HEADLESS_FLAGS = ("--selftest", "--version", "-h", "--help")
-
 
 def is_gui_start(args: list[str]) -> bool:
-    """Whether `bert-desk ARGS` opens the window (mirrors bert_desk.__main__.main)."""
+    """Whether `bert-desk ARGS` opens the window (bert_desk.__main__.is_gui_start)."""
     try:
-        from bert_desk.cli import HEADLESS_COMMANDS
-    except Exception:
-        HEADLESS_COMMANDS = ("sentiment", "qa", "ner", "train", "evaluate", "project")
-    return not (args[:1] and args[0] in HEADLESS_COMMANDS) and not any(a in HEADLESS_FLAGS for a in args)
+        from bert_desk.__main__ import is_gui_start as gui_start
+    except Exception:  # the package itself failed to import: assume a desktop start
+        return True
+    return gui_start(args)
 
 
 def write_crash_log(details: str) -> str | None:

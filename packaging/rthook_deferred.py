@@ -12,14 +12,34 @@ when the QApplication starts, not when PySide6 is imported.
 """
 
 DEFERRED: dict = {}  # filled in by bert_desk.spec
+# Hooks that only wrap one function run when that function is first called, not at import:
+# pyi_rth_inspect (imports zipfile) only changes inspect.getsourcefile, and inspect is imported at
+# every start (dataclasses needs it).
+ON_FIRST_CALL = {"inspect": "getsourcefile"}
 
 
 def _install(deferred: dict) -> None:
     import sys
 
-    def run_hooks(name: str) -> None:
-        for hook_name, source in deferred.pop(name, ()):
+    def exec_hooks(hooks: list) -> None:
+        for hook_name, source in hooks:
             exec(compile(source, hook_name, "exec"), {"__name__": hook_name, "__builtins__": __builtins__})
+
+    def run_hooks(name: str) -> None:
+        hooks = deferred.pop(name, ())
+        attr = ON_FIRST_CALL.get(name)
+        if not hooks or attr is None:
+            exec_hooks(hooks)
+            return
+        module = sys.modules[name]
+        original = getattr(module, attr)
+
+        def first_call(*args, **kwargs):
+            setattr(module, attr, original)  # the hook wraps the original, never this stub
+            exec_hooks(hooks)
+            return getattr(module, attr)(*args, **kwargs)
+
+        setattr(module, attr, first_call)
 
     class _RunHooksAfter:
         """Loader wrapper: the real loader executes the module, then the deferred hooks run."""

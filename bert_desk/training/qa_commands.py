@@ -18,6 +18,9 @@ def add_train_options(parser: argparse.ArgumentParser) -> None:
                        help="qa / pretrain on SQuAD: share of whole articles held out for validation")
     group.add_argument("--eval-questions", type=int, default=2000,
                        help="qa: held-out questions scored after training (0: all)")
+    group.add_argument("--bf16", action="store_true",
+                       help="qa / pretrain on CPU: bfloat16 autocast (about 2x faster where the CPU has AVX512-BF16 "
+                            "or AMX; weights stay float32)")
 
 
 def add_evaluate_options(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +52,7 @@ def run_train_qa(args: argparse.Namespace) -> int:
         print("error: train qa needs --train FILE (SQuAD v1.1 JSON)", file=sys.stderr)
         return 2
     cfg = train_config(args, 256, {"doc_stride": args.doc_stride, "holdout_articles": args.holdout_articles,
-                              "eval_questions": args.eval_questions})
+                                   "eval_questions": args.eval_questions, "bf16": args.bf16})
     try:
         summary = train_qa(cfg)
     except (DataFormatError, EngineError, ValueError) as exc:

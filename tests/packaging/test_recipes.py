@@ -156,3 +156,26 @@ def test_deferred_runtime_hooks_run_after_their_module_imports(monkeypatch):
     finally:
         sys.meta_path[:] = before
         sys.modules.pop("colorsys", None)
+
+
+def test_inspect_hook_waits_for_the_first_getsourcefile_call(monkeypatch):
+    import inspect
+    import sys
+
+    template = (PACKAGING / "rthook_deferred.py").read_text(encoding="utf-8")
+    hook = ("import inspect\n_orig = inspect.getsourcefile\n"
+            "def patched(obj):\n    patched.calls += 1\n    return _orig(obj)\n"
+            "patched.calls = 0\ninspect.getsourcefile = patched\n")
+    source = template.replace("DEFERRED: dict = {}", f"DEFERRED: dict = {{'inspect': [('pyi_rth_inspect', {hook!r})]}}", 1)
+    original = inspect.getsourcefile
+    before = list(sys.meta_path)
+    try:
+        exec(compile(source, "rthook_deferred", "exec"), {"__name__": "rthook_deferred"})  # inspect already imported
+        assert inspect.getsourcefile is not original and not hasattr(inspect.getsourcefile, "calls")
+        assert inspect.getsourcefile(inspect).endswith("inspect.py")  # first call runs the hook
+        assert inspect.getsourcefile.calls == 1  # and the hook's function is in place, wrapping the original
+        inspect.getsourcefile(inspect)
+        assert inspect.getsourcefile.calls == 2
+    finally:
+        sys.meta_path[:] = before
+        monkeypatch.setattr(inspect, "getsourcefile", original)

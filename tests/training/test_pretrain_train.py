@@ -54,7 +54,8 @@ def test_pretrain_cli_trains_scores_resumes_and_loads(bare_base: Path, tmp_path:
     run = tmp_path / "run"
     args = ["train", "pretrain", "--base", str(bare_base), "--corpus", str(text), "--out", str(run),
             "--batch-size", "8", "--lr", "5e-3", "--warmup", "0", "--max-length", "32", "--holdout-articles",
-            "0.2", "--logging-steps", "1", "--save-steps", "4", "--threads", "1", "--eval-sequences", "64"]
+            "0.2", "--logging-steps", "1", "--save-steps", "4", "--threads", "1", "--eval-sequences", "64",
+            "--bf16"]
     assert main([*args, "--max-steps", "8"]) == 0
     assert "masked-token top-1" in capsys.readouterr().out
     metrics = json.loads((run / "metrics.json").read_text())
@@ -72,6 +73,7 @@ def test_pretrain_cli_trains_scores_resumes_and_loads(bare_base: Path, tmp_path:
     assert main([*args, "--max-steps", "10", "--resume"]) == 0
     resumed = json.loads((run / "metrics.json").read_text())
     assert resumed["resumed_from"].endswith("checkpoint-8") and resumed["global_step"] == 10
+    assert resumed["config"]["extra"]["bf16"] is True
 
     from bert_desk.engine import loading, pretrain
 
