@@ -10,7 +10,7 @@ import mmap
 import shutil
 import struct
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 SHT_SYMTAB, SHT_DYNAMIC, DT_NEEDED = 2, 6, 1
@@ -168,19 +168,21 @@ def strip_tree(root: Path, skip_dirs: tuple[str, ...] = (".libs",)) -> tuple[int
     return count, saved
 
 
-def pycache_datas(datas: Iterable[tuple], workdir: Path) -> list[tuple[str, str, str]]:
+def pycache_datas(datas: Iterable[tuple], workdir: Path,
+                  wanted: Callable[[str], bool] = lambda dest: True) -> list[tuple[str, str, str]]:
     """For every .py file among PyInstaller `datas` (dest, src, typecode) — the sources kept for
     torch and transformers — compile an unchecked-hash .pyc (valid wherever the bundle is moved,
     never re-checked against the source) into `workdir` and return the TOC entries placing it in
     the bundle's `__pycache__`, as in a site-packages install: no start compiles anything. Added
     before COLLECT, so the macOS .app gets them too. Compiled files are reused while newer than
-    their source."""
+    their source. Sources for which `wanted(dest)` is false stay uncompiled (compiled in memory
+    if ever imported)."""
     import importlib.util
     import py_compile
 
     entries = []
     for dest, src, _ in datas:
-        if not dest.endswith(".py"):
+        if not dest.endswith(".py") or not wanted(dest):
             continue
         cached = importlib.util.cache_from_source(dest)  # pkg/__pycache__/mod.cpython-311.pyc
         target = workdir / cached

@@ -115,8 +115,36 @@ def main() -> int:
             path = out / "sentiment_batch.png"
             window.grab().save(str(path))
             print(f"saved {path}")
+        status |= review_shot(window, Path(tmp), out, models(args.model).get("ner"), args.timeout)
         window.close()
     return status
+
+
+def review_shot(window: MainWindow, tmp: Path, out: Path, spec: str | None, timeout: float) -> int:
+    """A project of the entity samples, pre-annotated through the Review tab, one span corrected."""
+    from bert_desk.project import Project
+
+    path = tmp / "samples.bdesk"
+    with Project.create(path) as project:
+        lines = [line for line in sample("entities.txt").splitlines() if line.strip()]
+        lines += ["Google opened a research centre in Zürich last spring.", "John Smith works at Apple."]
+        project.add_documents(lines)
+    review = window.review
+    window.tabs.setCurrentWidget(review)
+    if not review.open_path(path):
+        print("review: could not open the sample project", file=sys.stderr)
+        return 1
+    if spec:
+        review.preannotate_panel.pickers["ner"].set_spec(spec)
+        review.preannotate()
+        if not wait_idle(window, ["review.preannotate"], timeout):
+            print("review: pre-annotation still running", file=sys.stderr)
+            return 1
+    review.set_status("accepted")  # the first document, as a reviewer would press A
+    shot = out / "review.png"
+    window.grab().save(str(shot))
+    print(f"saved {shot} (pre-annotated with {spec or 'nothing'})")
+    return 0
 
 
 if __name__ == "__main__":

@@ -30,7 +30,13 @@ class FitResult:
 
 
 def write_run_config(cfg: TrainConfig, base: str) -> Path:
-    """`run_config.json` (the base is read back by `export-model`)."""
+    """Seed everything and set the CPU threads (before any head is initialised), and write
+    `run_config.json` (the base is read back by `export-model`)."""
+    import torch
+    from transformers import set_seed
+
+    torch.set_num_threads(max(1, cfg.threads))
+    set_seed(cfg.seed)
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "run_config.json"

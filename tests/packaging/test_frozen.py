@@ -190,6 +190,8 @@ def test_bundle_is_trimmed(built):
     assert (bert / "modeling_bert.py").is_file()
     pyc = bert / "__pycache__" / f"modeling_bert.{sys.implementation.cache_tag}.pyc"
     assert pyc.read_bytes()[4:8] == (1).to_bytes(4, "little")  # hash-based, unchecked
+    llama = internal / "transformers" / "models" / "llama"
+    assert (llama / "modeling_llama.py").is_file() and not (llama / "__pycache__").exists()  # source only
 
 
 def test_startup_not_slower_than_source(exe, tmp_path):
