@@ -81,7 +81,9 @@ def load_model(spec: str, task: str, *, device: str = "auto", allow_pickle: bool
             dev = resolve_device(device)
         except EngineError as exc:
             raise ModelLoadError(str(exc)) from None
-    key = (spec, task, dev.kind, allow_pickle, trust_remote_code)
+    # Keyed by what the spec resolves to, so `bundled:x` and the same folder share one model and a
+    # spec whose target changed (another bundled folder) is not served stale.
+    key = (f"{kind}:{target}", task, dev.kind, allow_pickle, trust_remote_code)
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]

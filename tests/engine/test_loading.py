@@ -167,7 +167,7 @@ def test_forced_unavailable_device_is_a_load_error(tiny_models: dict[str, Path])
 def test_registry(models: dict) -> None:
     from bert_desk.engine.types import NERResult, QAResult, SentimentResult
 
-    assert set(registry.TASKS) == {"sentiment", "qa", "ner"}
+    assert set(registry.TASKS) == {"sentiment", "qa", "ner", "fill-mask", "next-sentence"}
     assert isinstance(registry.get("sentiment").run(models["sentiment"], {"text": "good"}), SentimentResult)
     assert isinstance(registry.get("ner").run(models["ner"], {"texts": ["john", "paris"]})[1], NERResult)
     result = registry.get("qa").run(models["qa"], {"question": "who?", "context": "john smith", "top_k": 1})
