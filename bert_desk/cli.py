@@ -188,10 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_optional_commands(sub: argparse._SubParsersAction) -> None:
-    """Sub-commands contributed by the training and project packages (their imports are light)."""
+    """Sub-commands contributed by the pre-training, training and project modules (light imports)."""
+    from bert_desk.pretrain_cli import add_parsers as add_pretrain
     from bert_desk.project.cli import add_parser as add_project
     from bert_desk.training.cli import add_parsers as add_training
 
+    add_pretrain(sub)
     add_training(sub)
     add_project(sub)
 

@@ -4,7 +4,7 @@
   {"text", "filled", "masks": [{"start", "end", "candidates": [{"token", "text", "score"}…]}…]} per line.
 - `next-sentence FILE…`: JSONL {"a", "b"} -> {"is_next": probability that b follows a} per line.
 
-The default model is `bundled:pretrain`. The app's CLI wires these in with `add_parsers(subparsers)`;
+The default model is `bundled:pretrain`. `bert_desk.cli` wires these in with `add_parsers(subparsers)`;
 input errors (InputError) and model errors (EngineError) propagate to its one-line error handler.
 """
 
@@ -33,7 +33,7 @@ def add_parsers(subparsers: Any) -> None:
                             help="BertForPreTraining / BertForMaskedLM folder, HF id or bundled:pretrain (default)")
         parser.add_argument("--device", default="auto", choices=DEVICES)
         parser.add_argument("--allow-pickle", action="store_true", help="allow loading non-safetensors weights")
-        parser.set_defaults(handler=handler, func=handler)
+        parser.set_defaults(handler=handler)
 
 
 def _model(args: argparse.Namespace, task: str) -> Any:
@@ -100,22 +100,3 @@ def run_next_sentence(args: argparse.Namespace) -> int:
             result = next_sentence(model, a, b)
         _emit({"is_next": round(result.is_next, 6)})
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry (`python -m bert_desk.pretrain_cli fill-mask …`) until the app CLI wires it in."""
-    from bert_desk.engine.types import EngineError
-    from bert_desk.inputs import InputError
-
-    parser = argparse.ArgumentParser(prog="bert-desk")
-    add_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except (InputError, EngineError) as exc:
-        print(f"bert-desk: error: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,6 +1,6 @@
 """argparse front end: `train sentiment|ner ...` and `evaluate sentiment|ner ...`.
 
-The app's CLI calls `add_parsers(subparsers)`; each sub-command sets `handler(args) -> int` (also as `func`).
+The app's CLI calls `add_parsers(subparsers)`; each sub-command sets `handler(args) -> int`.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def add_parsers(subparsers: Any) -> None:
     tr.add_argument("--export-to", help="after training, copy the final model to this folder")
     qa_commands.add_train_options(tr)
     pretrain_commands.add_train_options(tr)
-    tr.set_defaults(func=run_train, handler=run_train)
+    tr.set_defaults(handler=run_train)
 
     ev = subparsers.add_parser("evaluate", help="score a model on labelled data",
                                description="Accuracy and per-class P/R/F1, or entity-level P/R/F1.")
@@ -62,14 +62,14 @@ def add_parsers(subparsers: Any) -> None:
     ev.add_argument("--max-length", type=int)
     ev.add_argument("--threads", type=int, default=2)
     qa_commands.add_evaluate_options(ev)
-    ev.set_defaults(func=run_evaluate, handler=run_evaluate)
+    ev.set_defaults(handler=run_evaluate)
 
     ex = subparsers.add_parser("export-model", help="copy a trained model folder (fp16) into a destination",
                                description="Copy config, tokenizer and weights of a run's model/ folder.")
     ex.add_argument("run", help="run folder (with model/) or model folder")
     ex.add_argument("dest", help="destination, e.g. resources/models/sentiment")
     ex.add_argument("--base", help="base checkpoint spec for vocab.txt etc. (default: read from the run)")
-    ex.set_defaults(func=run_export, handler=run_export)
+    ex.set_defaults(handler=run_export)
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -146,11 +146,3 @@ def _summary_text(task: str, metrics: dict[str, Any]) -> str:
     head = (f"entity F1 {metrics['f1']:.4f} (P {metrics['precision']:.4f}, R {metrics['recall']:.4f}); "
             f"token accuracy {metrics['token_accuracy']:.4f}")
     return head + "\n" + format_table(metrics["entities"])
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m bert_desk.training train|evaluate|export-model ...`."""
-    parser = argparse.ArgumentParser(prog="python -m bert_desk.training")
-    add_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return int(args.func(args))

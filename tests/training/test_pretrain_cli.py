@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bert_desk.pretrain_cli import add_parsers, main
+from bert_desk.cli import main
+from bert_desk.pretrain_cli import add_parsers
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bert_desk.training.cli import main
+from bert_desk.cli import main
 from tests.tiny_models import WORDS
 
 PLAIN = [w for w in WORDS if w.isalpha()]

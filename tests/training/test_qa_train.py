@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bert_desk.training.cli import main
+from bert_desk.cli import main
 from tests.training.test_qa_data import CONTEXT, squad_file
 
 QUESTIONS = [("who works at google?", "john smith"), ("where did angela merkel go?", "paris"),

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bert_desk.cli import main
 from bert_desk.engine.types import Cancelled, CancelToken
-from bert_desk.training.cli import main
 from bert_desk.training.trainer import TrainConfig, train
 
 POS = ["a good film", "great movie", "very good", "a great film"]
