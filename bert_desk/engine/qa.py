@@ -118,8 +118,10 @@ def answer_many(model: LoadedModel, questions: Sequence[str], context: str, *, t
         slot["cands"].extend((offsets[a][0], offsets[b][1], v) for a, b, v in picks)
     results = []
     for question, slot in zip(questions, per_q, strict=True):
-        terms = [*slot["lse"], *([slot["null"]] if slot["null"] is not None else [])]
-        z = torch.logsumexp(torch.stack(terms), dim=0) if terms else None
+        if slot["null"] is None:  # no window at all (cannot happen: every question gets one)
+            results.append(QAResult(question=question, answers=(), no_answer=True, note=note))
+            continue
+        z = torch.logsumexp(torch.stack([*slot["lse"], slot["null"]]), dim=0)
         best: dict[tuple[int, int], float] = {}
         for s, e, v in slot["cands"]:
             s, e = trim(context, s, e)
@@ -128,8 +130,8 @@ def answer_many(model: LoadedModel, questions: Sequence[str], context: str, *, t
                 best[(s, e)] = max(score, best.get((s, e), 0.0))
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[: max(0, top_k)]
         answers = tuple(Answer(s, e, context[s:e], sc) for (s, e), sc in ranked)
-        null_score = float(torch.exp(slot["null"] - z)) if slot["null"] is not None else None
-        no_answer = not answers or (null_score is not None and null_score > answers[0].score)
+        null_score = float(torch.exp(slot["null"] - z))
+        no_answer = not answers or null_score > answers[0].score
         results.append(QAResult(question=question, answers=answers, no_answer=no_answer,
                                 no_answer_score=null_score, note=note, windows=slot["windows"]))
     return results
