@@ -1,4 +1,4 @@
-"""Render the app icon from its one SVG source (packaging/icons/bert-desk.svg).
+"""Render the app icon from its one SVG source (resources/icons/bert_desk.svg, also the window icon).
 
 Writes, under an output folder:
   hicolor/<n>x<n>/apps/<name>.png for n in HICOLOR_SIZES, hicolor/scalable/apps/<name>.svg,
@@ -17,7 +17,7 @@ import struct
 import sys
 from pathlib import Path
 
-SVG_SOURCE = Path(__file__).resolve().parent / "icons" / "bert-desk.svg"
+SVG_SOURCE = Path(__file__).resolve().parent.parent / "resources" / "icons" / "bert_desk.svg"
 HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # ICNS element types holding PNG data, by pixel size (the @2x types reuse the larger raster).

@@ -16,7 +16,7 @@ from typing import Any
 from bert_desk.engine.types import Cancelled, CancelToken, ProgressFn, no_progress
 from bert_desk.training import data as D
 from bert_desk.training import metrics as M
-from bert_desk.training.readers import read_text_examples, read_token_examples
+from bert_desk.training.readers import DataFormatError, read_text_examples, read_token_examples
 
 TRAIN_TASKS = ("sentiment", "ner")
 
@@ -84,6 +84,9 @@ def _load_data(cfg: TrainConfig) -> tuple[list[Any], list[Any], list[str], dict[
             train, valid, dropped = D.holdout_split(examples, size=cfg.holdout,
                                                     min_words=cfg.holdout_min_words, seed=cfg.seed)
             info["dropped_overlapping_train_phrases"] = dropped
+            if not valid or len(train) < len(valid):  # a small file: too few long examples to hold out
+                train, valid = D.fraction_split(examples, cfg.valid_fraction, cfg.seed)
+                info["dropped_overlapping_train_phrases"] = 0
         else:
             train, valid = D.fraction_split(examples, cfg.valid_fraction, cfg.seed)
         labels = sorted({e.label for e in train} | {e.label for e in valid})
@@ -96,6 +99,8 @@ def _load_data(cfg: TrainConfig) -> tuple[list[Any], list[Any], list[str], dict[
         labels = D.ner_labels([*train, *valid])
     if cfg.limit_train:
         train = train[: cfg.limit_train]
+    if not train or not valid:
+        raise DataFormatError(cfg.train, 1, f"too few examples to train and validate ({len(examples)} read)")
     info.update(train_examples=len(train), valid_examples=len(valid))
     return train, valid, labels, info
 

@@ -115,7 +115,7 @@ def test_every_task_head_loads_in_the_frozen_app(exe, tiny_models, tmp_path):
 
 
 def test_model_family_outside_the_archive_imports_from_source(exe, tmp_path):
-    """Families beyond the BERT family ship as .py files only (not in the PYZ): they still load."""
+    """Families beyond the BERT family ship as .py sources without byte-code: they still load."""
     import torch
     from transformers import BertTokenizerFast, ErnieConfig, ErnieForSequenceClassification
 

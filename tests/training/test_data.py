@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bert_desk.training import data as D
 from bert_desk.training.readers import TextExample, TokenExample
 
@@ -60,3 +62,18 @@ def test_encode_tokens_labels_first_subword_only(tiny_models: dict[str, Path]) -
 def test_resolve_base_passes_through() -> None:
     assert D.resolve_base("some/hub-id") == "some/hub-id"
     assert D.resolve_base("bundled:sentiment").endswith("sentiment")
+
+
+def test_small_sentiment_file_falls_back_to_a_random_split(tmp_path) -> None:
+    """Too few long sentences for the 2,000-example hold-out: a random split, never an empty set."""
+    from bert_desk.training.readers import DataFormatError
+    from bert_desk.training.trainer import TrainConfig, _load_data
+
+    data = tmp_path / "small.tsv"
+    data.write_text("sentence\tlabel\n" + "".join(f"text {i}\t{i % 2}\n" for i in range(10)), encoding="utf-8")
+    train, valid, labels, _ = _load_data(TrainConfig("sentiment", "base", str(data), str(tmp_path / "out")))
+    assert len(train) == 9 and len(valid) == 1 and labels == ["NEGATIVE", "POSITIVE"]
+    one = tmp_path / "one.tsv"
+    one.write_text("sentence\tlabel\ngood\t1\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match=r"one\.tsv:1: too few examples"):
+        _load_data(TrainConfig("sentiment", "base", str(one), str(tmp_path / "out")))
