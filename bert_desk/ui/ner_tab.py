@@ -83,15 +83,8 @@ class NERTab(TaskTab):
         ctx.service.submit("ner.spacy", "spacy_models")
 
     # -- input ------------------------------------------------------------------------------
-    def open_file(self) -> None:
-        path = self.choose_text_file()
-        if path:
-            self.open_path(path)
-
-    def open_path(self, path: str) -> None:
-        text = self.load_text_file(path)
-        if text is not None:
-            self.editor.setPlainText(text)
+    def set_input_text(self, text: str) -> None:
+        self.editor.setPlainText(text)
 
     def request(self) -> tuple[str, Any] | None:
         text = self.editor.toPlainText()

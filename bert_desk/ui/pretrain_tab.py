@@ -139,12 +139,11 @@ class PretrainTab(TaskTab):
         self._restore = moved
         self.input.setText(text[:start] + replacement + text[end:])
 
-    def open_file(self) -> None:
-        """File ▸ Open: put the first line of a text file into the sentence box."""
-        path = self.choose_text_file("Open a sentence")
-        text = self.load_text_file(path) if path else None
-        if text is not None:
-            self.input.setText(next((line for line in text.splitlines() if line.strip()), ""))
+    open_caption = "Open a sentence"
+
+    def set_input_text(self, text: str) -> None:
+        """An opened file's first non-blank line goes into the sentence box."""
+        self.input.setText(next((line for line in text.splitlines() if line.strip()), ""))
 
     def save_state(self) -> None:
         for key, line in (("input", self.input), ("sentence_a", self.sentence_a), ("sentence_b", self.sentence_b)):

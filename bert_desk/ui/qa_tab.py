@@ -79,15 +79,10 @@ class QATab(TaskTab):
         self.layout_.addWidget(splitter, 1)
 
     # -- input ------------------------------------------------------------------------------
-    def open_file(self) -> None:
-        path = self.choose_text_file("Open a context")
-        if path:
-            self.open_path(path)
+    open_caption = "Open a context"
 
-    def open_path(self, path: str) -> None:
-        text = self.load_text_file(path)
-        if text is not None:
-            self.context.setPlainText(text)
+    def set_input_text(self, text: str) -> None:
+        self.context.setPlainText(text)
 
     def question_text(self) -> str:
         return self.question.currentText().strip()

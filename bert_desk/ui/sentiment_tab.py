@@ -63,16 +63,9 @@ class SentimentTab(TaskTab):
         self.layout_.addWidget(self.pages, 1)
 
     # -- input ------------------------------------------------------------------------------
-    def open_file(self) -> None:
-        path = self.choose_text_file()
-        if path:
-            self.open_path(path)
-
-    def open_path(self, path: str) -> None:
-        text = self.load_text_file(path)
-        if text is not None:
-            self.pages.setCurrentIndex(0)
-            self.editor.setPlainText(text)
+    def set_input_text(self, text: str) -> None:
+        self.pages.setCurrentIndex(0)
+        self.editor.setPlainText(text)
 
     def request(self) -> tuple[str, Any] | None:
         text = self.editor.toPlainText()

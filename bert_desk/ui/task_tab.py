@@ -129,8 +129,23 @@ class TaskTab(QWidget):
     def show_result(self, result: Any) -> None:
         raise NotImplementedError
 
+    open_caption = "Open a text file"
+
     def open_file(self) -> None:
-        """File ▸ Open for this tab."""
+        """File ▸ Open: choose a text file and put it into the tab's input."""
+        path = self.choose_text_file(self.open_caption)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> None:
+        """Put the text of the file at `path` into the tab's input (errors go to the error bar)."""
+        text = self.load_text_file(path)
+        if text is not None:
+            self.set_input_text(text)
+
+    def set_input_text(self, text: str) -> None:
+        """Show an opened file's text in the tab's input."""
+        raise NotImplementedError
 
     def save_state(self) -> None:
         """Store the tab's inputs in the settings."""
