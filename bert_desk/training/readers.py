@@ -6,11 +6,10 @@ Every reader raises `DataFormatError` with a one-line message naming the file an
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from bert_desk.inputs import InputError
+from bert_desk.inputs import InputError, read_records
 
 TEXT_KEYS = ("sentence", "text")
 LABEL_KEYS = ("label",)
@@ -102,19 +101,13 @@ def read_jsonl(path: str | Path) -> list[TextExample]:
     """JSON lines, each an object with `text` (or `sentence`) and `label`."""
     path = Path(path)
     out: list[TextExample] = []
-    for number, line in enumerate(_open_lines(path), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataFormatError(path, number, f"invalid JSON ({exc.msg})") from None
-        if not isinstance(obj, dict):
-            raise DataFormatError(path, number, "expected a JSON object with 'text' and 'label'")
-        text = next((obj[k] for k in TEXT_KEYS if k in obj), None)
-        if not isinstance(text, str) or "label" not in obj or obj["label"] in (None, ""):
-            raise DataFormatError(path, number, "expected a JSON object with 'text' and 'label'")
-        out.append(TextExample(text, str(obj["label"])))
+    with path.open("rb") as stream:
+        for record in read_records(stream, str(path), jsonl=True):
+            obj = record.fields
+            text = next((obj[k] for k in TEXT_KEYS if k in obj), None)
+            if not isinstance(text, str) or "label" not in obj or obj["label"] in (None, ""):
+                raise DataFormatError(path, record.line, "expected a JSON object with 'text' and 'label'")
+            out.append(TextExample(text, str(obj["label"])))
     return out
 
 
