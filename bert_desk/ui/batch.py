@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -24,48 +24,32 @@ from bert_desk import inputs as batch_io
 from bert_desk.engine.types import SentimentResult
 from bert_desk.ui.chart import DistributionChart, label_colors
 from bert_desk.ui.entity_table import SORT_ROLE, sorting_proxy
+from bert_desk.ui.table_model import Index, RowsTableModel
 from bert_desk.ui.theme import HIGHLIGHT_TEXT
 from bert_desk.ui.widgets import name
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class BatchTableModel(QAbstractTableModel):
+class BatchTableModel(RowsTableModel):
     """Rows of (text, label, score); `SORT_ROLE` gives sortable values."""
 
     HEADERS = ("Text", "Label", "Score")
+    ROW_NUMBERS = True
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[SentimentResult] = []
         self._colors: dict[str, Any] = {}
 
     def set_results(self, results: Sequence[SentimentResult]) -> None:
-        self.beginResetModel()
-        self._rows = list(results)
-        self._colors = label_colors(sorted({lab for r in self._rows for lab in r.scores} | {r.label for r in self._rows}))
-        self.endResetModel()
+        self._colors = label_colors(sorted({lab for r in results for lab in r.scores} | {r.label for r in results}))
+        self.set_rows(results)
 
     def results(self) -> list[SentimentResult]:
-        return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
+        return self.rows()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row, col = self.row_at(index), index.column()
+        if row is None:
             return None
-        row, col = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (" ".join(row.text.split())[:300], row.label, f"{row.score:.3f}")[col]
         if role == SORT_ROLE:

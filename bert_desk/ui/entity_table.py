@@ -7,9 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -17,43 +15,26 @@ from PySide6.QtGui import QColor
 
 from bert_desk.engine.colors import label_color
 from bert_desk.engine.types import Entity
+from bert_desk.ui.table_model import Index, RowsTableModel
 from bert_desk.ui.theme import HIGHLIGHT_TEXT
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 ENTITY_ROLE = Qt.ItemDataRole.UserRole + 1
-Index = QModelIndex | QPersistentModelIndex
 
 
-class EntityTableModel(QAbstractTableModel):
+class EntityTableModel(RowsTableModel):
     HEADERS = ("Text", "Label", "Score", "Position")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Entity] = []
-
     def set_entities(self, entities: Sequence[Entity]) -> None:
-        self.beginResetModel()
-        self._rows = list(entities)
-        self.endResetModel()
+        self.set_rows(entities)
 
     def entities(self) -> list[Entity]:
-        return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
+        return self.rows()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        ent, col = self.row_at(index), index.column()
+        if ent is None:
             return None
-        ent, col = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (ent.text, ent.label, f"{ent.score:.3f}", f"{ent.start}–{ent.end}")[col]
         if role == SORT_ROLE:
