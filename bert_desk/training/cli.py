@@ -80,8 +80,9 @@ def run_train(args: argparse.Namespace) -> int:
         print(f"error: train {args.task} needs --train FILE", file=sys.stderr)
         return 2
     from bert_desk.engine.types import EngineError
+    from bert_desk.training.classifier_train import train
     from bert_desk.training.readers import DataFormatError
-    from bert_desk.training.trainer import TrainConfig, train
+    from bert_desk.training.runner import TrainConfig
 
     cfg = TrainConfig(
         task=args.task, base=args.base, train=args.train, out=args.out, valid=args.valid,

@@ -45,7 +45,7 @@ def convert_checkpoint(checkpoint: Path, folder: Path, base: str | None = None) 
         AutoTokenizer,
     )
 
-    from bert_desk.training.trainer import save_model
+    from bert_desk.training.runner import save_model
 
     config = AutoConfig.from_pretrained(checkpoint)
     token_task = any("TokenClassification" in a for a in (config.architectures or []))

@@ -20,7 +20,7 @@ from bert_desk.engine.pretrain import mlm_collator
 from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 from bert_desk.training import pretrain_data as P
 from bert_desk.training.data import resolve_base
-from bert_desk.training.trainer import TrainConfig
+from bert_desk.training.runner import TrainConfig
 
 DEFAULTS = {"holdout_articles": 0.05, "eval_sequences": 2000, "short_seq_prob": 0.1, "corpus": []}
 
@@ -126,8 +126,7 @@ def train_pretrain(cfg: TrainConfig, *, progress: ProgressFn = no_progress, canc
     """Pre-train (or resume); corpus files are `cfg.extra["corpus"]`. Returns metrics.json's body."""
     from transformers import AutoTokenizer
 
-    from bert_desk.training.qa_pretrain_runner import fit, summary, write_metrics, write_run_config
-    from bert_desk.training.trainer import save_model
+    from bert_desk.training.runner import fit, save_model, summary, write_metrics, write_run_config
 
     corpus = list(_option(cfg, "corpus")) or ([cfg.train] if cfg.train else [])
     if not corpus:

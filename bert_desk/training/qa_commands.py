@@ -31,7 +31,7 @@ def add_evaluate_options(parser: argparse.ArgumentParser) -> None:
 
 
 def train_config(args: argparse.Namespace, max_length: int, extra: dict[str, Any]) -> Any:
-    from bert_desk.training.trainer import TrainConfig
+    from bert_desk.training.runner import TrainConfig
 
     return TrainConfig(
         task=args.task, base=args.base, train=args.train or "", out=args.out, valid=args.valid,

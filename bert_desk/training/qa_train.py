@@ -14,8 +14,8 @@ from typing import Any
 from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 from bert_desk.training import squad_data as S
 from bert_desk.training.data import resolve_base
+from bert_desk.training.runner import TrainConfig
 from bert_desk.training.squad_metrics import squad_scores
-from bert_desk.training.trainer import TrainConfig
 
 DEFAULTS = {"doc_stride": 128, "holdout_articles": 0.05, "eval_questions": 2000}
 
@@ -79,8 +79,7 @@ def train_qa(cfg: TrainConfig, *, progress: ProgressFn = no_progress, cancel: Ca
     """Fine-tune (or resume) a QA model; return the summary also written to `<out>/metrics.json`."""
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer, DataCollatorWithPadding
 
-    from bert_desk.training.qa_pretrain_runner import fit, summary, write_metrics, write_run_config
-    from bert_desk.training.trainer import save_model
+    from bert_desk.training.runner import fit, save_model, summary, write_metrics, write_run_config
 
     out = Path(cfg.out)
     base = resolve_base(cfg.base)

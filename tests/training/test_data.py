@@ -66,8 +66,9 @@ def test_resolve_base_passes_through() -> None:
 
 def test_small_sentiment_file_falls_back_to_a_random_split(tmp_path) -> None:
     """Too few long sentences for the 2,000-example hold-out: a random split, never an empty set."""
+    from bert_desk.training.classifier_train import _load_data
     from bert_desk.training.readers import DataFormatError
-    from bert_desk.training.trainer import TrainConfig, _load_data
+    from bert_desk.training.runner import TrainConfig
 
     data = tmp_path / "small.tsv"
     data.write_text("sentence\tlabel\n" + "".join(f"text {i}\t{i % 2}\n" for i in range(10)), encoding="utf-8")

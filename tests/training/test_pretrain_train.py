@@ -96,7 +96,7 @@ def test_pretrain_cli_trains_scores_resumes_and_loads(bare_base: Path, tmp_path:
 
 def test_pretrain_on_squad_contexts_holds_out_articles(bare_base: Path, tmp_path: Path) -> None:
     from bert_desk.training.pretrain_train import train_pretrain
-    from bert_desk.training.trainer import TrainConfig
+    from bert_desk.training.runner import TrainConfig
 
     rng = random.Random(1)
     data = {"data": [{"title": f"T{a}", "paragraphs": [

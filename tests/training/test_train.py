@@ -10,7 +10,8 @@ import pytest
 
 from bert_desk.cli import main
 from bert_desk.engine.types import Cancelled, CancelToken
-from bert_desk.training.trainer import TrainConfig, train
+from bert_desk.training.classifier_train import train
+from bert_desk.training.runner import TrainConfig
 
 POS = ["a good film", "great movie", "very good", "a great film"]
 NEG = ["a bad film", "awful movie", "very bad", "boring film"]
