@@ -18,10 +18,13 @@ from bert_desk.ui.theme import label_polarity, polarity_color
 from bert_desk.ui.widgets import name, swatch
 
 DEFAULT_LABELS: dict[str, tuple[str, ...]] = {
-    "ner": ("PERSON", "ORG", "GPE", "LOC", "MISC"),
+    "ner": ("PER", "ORG", "LOC", "MISC"),  # CoNLL-2003: what the bundled NER model predicts
     "sentiment": ("negative", "neutral", "positive"),
     "qa": (),
 }
+#: spaCy / OntoNotes entity types, in the order their hotkeys get when a project uses this scheme.
+ONTONOTES_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+                    "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
 MAX_HOTKEYS = 9
 
 
@@ -45,8 +48,21 @@ def project_labels(project: Project, task: str) -> list[str]:
             return [s for s in saved if s.strip()]
     if task == "qa":
         return []
-    used = project.labels_in_use(task)
-    labels = [next((u for u in used if u.casefold() == d.casefold()), d) for d in DEFAULT_LABELS.get(task, ())]
+    return default_labels(task, project.labels_in_use(task))
+
+
+def default_labels(task: str, used: Sequence[str]) -> list[str]:
+    """Defaults for `task` given the labels already `used`: the CoNLL set (what the bundled model
+    predicts), or, when the project speaks spaCy's OntoNotes types (PERSON, GPE, …), PERSON, ORG, GPE,
+    LOC and the other OntoNotes types it uses; then any other labels in use. A used spelling ("POSITIVE") replaces its default."""
+    defaults: Sequence[str] = DEFAULT_LABELS.get(task, ())
+    if task == "ner":
+        folded = {u.casefold() for u in used}
+        onto = sum(1 for d in ONTONOTES_LABELS if d.casefold() in folded and d not in DEFAULT_LABELS["ner"])
+        conll = sum(1 for d in DEFAULT_LABELS["ner"] if d.casefold() in folded and d not in ONTONOTES_LABELS)
+        if onto > conll:
+            defaults = [*ONTONOTES_LABELS[:4], *(d for d in ONTONOTES_LABELS[4:] if d.casefold() in folded)]
+    labels = [next((u for u in used if u.casefold() == d.casefold()), d) for d in defaults]
     return labels + [u for u in used if u not in labels]
 
 

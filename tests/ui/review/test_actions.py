@@ -39,7 +39,7 @@ def test_export_jsonl_writes_the_accepted_spans(tab: ReviewTab, tmp_path: Path) 
     (line,) = out.read_text(encoding="utf-8").splitlines()
     record = json.loads(line)
     assert record["text"] == TEXTS[0]
-    assert [(s["start"], s["end"], s["label"]) for s in record["spans"]] == [(start, start + 6, "PERSON")]
+    assert [(s["start"], s["end"], s["label"]) for s in record["spans"]] == [(start, start + 6, "PER")]
     assert "Exported 1 documents to out.jsonl" in tab.message.text()
 
 

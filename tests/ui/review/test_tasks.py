@@ -82,3 +82,14 @@ def test_undo_switches_back_to_the_task_it_changed(tab: ReviewTab) -> None:
     tab.set_task("ner")
     key(tab.panel.view, Qt.Key.Key_Z, CTRL)
     assert tab.task == "sentiment" and tab.project.label(tab.panel.doc.id) is None
+
+
+def test_entity_hotkeys_follow_the_label_scheme_a_project_uses() -> None:
+    """A fresh project gets the bundled model's CoNLL labels; spaCy proposals switch to OntoNotes types."""
+    from bert_desk.ui.review.labels import default_labels
+
+    assert default_labels("ner", []) == ["PER", "ORG", "LOC", "MISC"]
+    assert default_labels("ner", ["LOC", "PER"]) == ["PER", "ORG", "LOC", "MISC"]
+    assert default_labels("ner", ["GPE", "ORG", "PERSON", "DATE"]) == ["PERSON", "ORG", "GPE", "LOC", "DATE"]
+    assert default_labels("ner", ["ORG", "DRUG"]) == ["PER", "ORG", "LOC", "MISC", "DRUG"]
+    assert default_labels("sentiment", ["POSITIVE"]) == ["negative", "neutral", "POSITIVE"]
