@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=offscreen HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 .venv/bin/ruff check bert_desk tests scripts packaging
 .venv/bin/lint-imports
-.venv/bin/mypy --ignore-missing-imports bert_desk/engine bert_desk/worker.py
+.venv/bin/mypy --ignore-missing-imports bert_desk/engine bert_desk/worker
 .venv/bin/python -m pytest "$@"

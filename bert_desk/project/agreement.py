@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 from bert_desk.project.errors import ProjectError
+from bert_desk.project.progress import check, tracked
 from bert_desk.project.store import Project
 
 
@@ -73,16 +75,21 @@ def _score(counts: dict[str, Counter[str]]) -> dict[str, LabelScore]:
 
 
 def agreement(project: Project, task: str, *, statuses: Iterable[str] = ("accepted",),
-              model: str | None = None) -> Agreement:
+              model: str | None = None, progress: ProgressFn = no_progress,
+              cancel: CancelToken | None = None) -> Agreement:
     """Scores of the model layer against the human layer on reviewed documents of `task`.
 
-    `model` restricts to documents whose last proposal run was by that model spec.
+    `model` restricts to documents whose last proposal run was by that model spec. `progress`
+    hears about every document; a set `cancel` token raises `Cancelled`.
     """
     if task not in ("ner", "sentiment", "qa"):
         raise ProjectError(f"unknown task {task!r}")
+    check(cancel)
     counts: dict[str, Counter[str]] = {"tp": Counter(), "fp": Counter(), "fn": Counter()}
     documents = 0
-    for doc_id in project.document_ids(task=task, status=list(statuses)):
+    ids = project.document_ids(task=task, status=list(statuses))
+    progress(0.0, f"0/{len(ids):,} documents")
+    for doc_id in tracked(ids, len(ids), progress, cancel):
         run = project.proposed_by(doc_id, task)
         if run is None or (model is not None and run[0] != model):
             continue
@@ -109,6 +116,7 @@ def agreement(project: Project, task: str, *, statuses: Iterable[str] = ("accept
                 if first is not None:
                     counts["fp"][kind] += 1
                 counts["fn"]["no_answer" if (None, None) in gold_answers else "answer"] += 1
+    progress(1.0, f"{documents:,} documents compared")
     return Agreement(task, documents, _score(counts))
 
 

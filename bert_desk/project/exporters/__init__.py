@@ -1,7 +1,8 @@
 """Exporters: stream a project's records to a file in one of the supported formats.
 
 Formats: jsonl (Prodigy/spaCy spans), spacy (DocBin), conll, squad, labelstudio, csv, tsv.
-Writing to a path is atomic (temporary file, then rename).
+Writing to a path is atomic (temporary file, then rename): a failed or cancelled export leaves
+no partial file behind.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from pathlib import Path
 from typing import IO
 
 from bert_desk.atomic import atomic_write
+from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 from bert_desk.project.errors import ProjectExportError
 from bert_desk.project.exporters.formats import write_jsonl, write_labelstudio, write_squad
 from bert_desk.project.exporters.tabular import write_conll, write_csv, write_docbin
+from bert_desk.project.progress import check, tracked
 from bert_desk.project.store import Project
 from bert_desk.project.types import Record
 
@@ -53,28 +56,36 @@ def write_records(records: Iterable[Record], fmt: str, out: IO, *, task: str | N
 
 
 def export_project(project: Project, fmt: str, out: str | Path | IO | None = None, *,
-                   statuses: Iterable[str] | None = None, task: str | None = None,
-                   source: str = "human") -> ExportReport:
+                   statuses: Iterable[str] | None = None, task: str | None = None, source: str = "human",
+                   progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> ExportReport:
     """Export documents whose `task` status (default per format) is in `statuses` (None: all).
 
-    `out` is a path (written atomically), an open stream, or None for stdout.
+    `out` is a path (written atomically), an open stream, or None for stdout. `progress` hears
+    about every document; a set `cancel` token raises `Cancelled` (a path is then left untouched).
     """
     if fmt not in WRITERS:
         raise ProjectExportError(f"unknown export format {fmt!r} (expected one of {', '.join(EXPORT_FORMATS)})")
     task = task or DEFAULT_TASK[fmt]
-    records = project.iter_records(task=task, statuses=statuses, source=source)
+    statuses = list(statuses) if statuses is not None else None
+    check(cancel)
+    total = project.count(task=task, status=statuses)
+    progress(0.0, f"0/{total:,} documents")
+    records = tracked(project.iter_records(task=task, statuses=statuses, source=source), total, progress, cancel)
     if out is None:
-        return _to_stdout(records, fmt, task)
-    if not isinstance(out, (str, Path)):
-        return write_records(records, fmt, out, task=task)
-    with atomic_write(out) as raw:
-        if fmt in BINARY:
-            report = write_records(records, fmt, raw, task=task)
-        else:
-            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-            report = write_records(records, fmt, text, task=task)
-            text.flush()
-            text.detach()
+        report = _to_stdout(records, fmt, task)
+    elif not isinstance(out, (str, Path)):
+        report = write_records(records, fmt, out, task=task)
+    else:
+        with atomic_write(out) as raw:
+            if fmt in BINARY:
+                report = write_records(records, fmt, raw, task=task)
+            else:
+                text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+                try:
+                    report = write_records(records, fmt, text, task=task)
+                finally:
+                    text.detach()  # flushes; the stream stays atomic_write's to close (or remove)
+    progress(1.0, f"{report.documents:,} documents")
     return report
 
 

@@ -1,7 +1,8 @@
 """Importers: each reads a whole file into `Record`s, then stores them in one transaction.
 
 Formats: text (whole file), lines, csv, tsv, jsonl, conll, squad, labelstudio, spacy (DocBin).
-Errors are `ProjectImportError`s naming the file and line.
+Errors are `ProjectImportError`s naming the file and line. A cancelled import (a set `CancelToken`)
+raises `Cancelled` before the transaction commits, so the project is left unchanged.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 from bert_desk.project.errors import ProjectError, ProjectImportError
 from bert_desk.project.importers.conll import read_conll
 from bert_desk.project.importers.docbin import read_docbin
@@ -17,6 +19,7 @@ from bert_desk.project.importers.jsonl import read_jsonl
 from bert_desk.project.importers.labelstudio import read_labelstudio
 from bert_desk.project.importers.squad import read_squad
 from bert_desk.project.importers.text import read_csv, read_lines, read_tsv, read_whole
+from bert_desk.project.progress import check, tracked
 from bert_desk.project.store import Project
 from bert_desk.project.types import Record
 
@@ -68,11 +71,21 @@ def read_file(path: str | Path, fmt: str | None = None, *, column: str | None = 
 
 
 def import_file(project: Project, path: str | Path, fmt: str | None = None, *, column: str | None = None,
-                label_column: str | None = None, source: str = "human", who: str | None = None) -> list[int]:
-    """Import a whole file in one transaction (all or nothing); returns the new document ids."""
+                label_column: str | None = None, source: str = "human", who: str | None = None,
+                progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[int]:
+    """Import a whole file in one transaction (all or nothing); returns the new document ids.
+
+    The file is parsed first (not measured: `progress` stays at 0), then stored; `progress`
+    hears about every stored document and a set `cancel` raises `Cancelled` before the commit.
+    """
+    check(cancel)
+    progress(0.0, "reading the file")
     records = read_file(path, fmt, column=column, label_column=label_column)
+    check(cancel)
     try:
-        return project.import_records(records, source=source, who=who)
+        ids = project.import_records(tracked(records, len(records), progress, cancel), source=source, who=who)
+        progress(1.0, f"{len(ids):,} documents")
+        return ids
     except ProjectImportError:
         raise
     except ProjectError as exc:

@@ -4,40 +4,39 @@ Each action works on the `ReviewTab` it was made for. The methods take their inp
 arguments (tests and scripts pass them; the menu leaves them out and the user is asked).
 Recent projects are kept by `RecentProjects` in the app's `QSettings` (key
 `review/recent_projects`, a JSON list), or in memory when no settings are given.
+
+Export and import run in the inference thread (worker jobs "export_project" / "import_project" on
+the stream `IO_KEY`, one at a time): the tab shows their progress and a Cancel button (`job_bar`,
+also Edit ▸ Cancel), the two actions are disabled meanwhile, and `export_finished` /
+`import_finished` fire on the GUI thread when the job ends. A cancelled export writes nothing, a
+cancelled import stores nothing (it is one transaction).
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMenu
+from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QMenu, QProgressBar, QPushButton, QWidget
 
-from bert_desk.project import ProjectError
-from bert_desk.project.exporters import ExportReport, export_project
-from bert_desk.project.importers import import_file
 from bert_desk.ui.review.dialogs import ExportDialog, ImportDialog, ask_save_path
 from bert_desk.ui.settings import Settings
+from bert_desk.ui.widgets import name
+from bert_desk.worker import InferenceService, JobDone, JobFailed, JobProgress
 
 if TYPE_CHECKING:
     from bert_desk.ui.review.tab import ReviewTab
 
 PROJECT_FILTER = "bert_desk projects (*.bdesk);;All files (*)"
 MAX_RECENT = 10
+IO_KEY = "review.project_io"  # the service stream of export and import jobs
 
 
-def _warm_tokenizer() -> None:
-    """Import spaCy (JSONL and DocBin exports tokenise with it) while the user picks options."""
-    try:
-        from bert_desk.project.tokens import blank_nlp
-
-        blank_nlp()
-    except Exception:  # the export itself will report a real problem
-        pass
+def _plural(n: int) -> str:
+    return f"{n:,} document{'s' if n != 1 else ''}"
 
 
 class RecentProjects:
@@ -82,11 +81,31 @@ class RecentProjects:
 
 
 class ProjectActions(QObject):
-    """The File-menu actions of projects (`review.action.*`), bound to one `ReviewTab`."""
+    """The File-menu actions of projects (`review.action.*`), bound to one `ReviewTab`.
 
-    def __init__(self, tab: ReviewTab, recents: RecentProjects) -> None:
+    `job_bar` (progress and Cancel of a running export or import) is for the tab to lay out."""
+
+    export_finished = Signal(object)  # the ExportReport, or None (failed or cancelled)
+    import_finished = Signal(object)  # the new document ids, or None (failed or cancelled)
+
+    def __init__(self, tab: ReviewTab, recents: RecentProjects, service: InferenceService) -> None:
         super().__init__(tab)
-        self.tab, self.recents = tab, recents
+        self.tab, self.recents, self.service = tab, recents, service
+        self.job_id: int | None = None  # the running export or import (None when idle)
+        self._job: tuple[str, Path, str, int] = ("", Path(), "", 0)  # what, path, message, documents before
+        self.progress = name(QProgressBar(), "review.io_progress")
+        self.progress.setMaximumWidth(180)
+        self.cancel_button = name(QPushButton("Cancel"), "review.io_cancel", "Stop the export or import (nothing "
+                                  "is written or stored)")
+        self.cancel_button.clicked.connect(lambda _=False: self.cancel())
+        self.job_bar = QWidget()
+        row = QHBoxLayout(self.job_bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.progress)
+        row.addWidget(self.cancel_button)
+        self.job_bar.hide()
+        for signal in (service.progressed, service.finished, service.failed, service.cancelled):
+            signal.connect(self._route)
         self.new_action = self._action("&New project…", "new_project", self.new_project)
         self.open_action = self._action("Open p&roject…", "open_project", self.open_project)
         self.recent_menu = QMenu("Open Rece&nt project", tab)
@@ -118,8 +137,12 @@ class ProjectActions(QObject):
 
     def update_enabled(self) -> None:
         has = self.tab.project is not None
-        for action in (self.import_action, self.export_action, self.close_action):
-            action.setEnabled(has)
+        self.close_action.setEnabled(has)
+        for action in (self.import_action, self.export_action):
+            action.setEnabled(has and not self.busy())
+
+    def busy(self) -> bool:
+        return self.job_id is not None
 
     def rebuild_recent(self) -> None:
         self.recent_menu.clear()
@@ -164,11 +187,14 @@ class ProjectActions(QObject):
         return ok
 
     def import_file(self, path: str | Path | None = None, fmt: str | None = None, *, column: str | None = None,
-                    label_column: str | None = None, source: str = "human") -> list[int] | None:
-        """Import one file in one transaction; errors (file:line) go to the tab's error bar."""
+                    label_column: str | None = None, source: str = "human") -> int | None:
+        """Start importing one file (one transaction) and return the job id (None: nothing started);
+        `import_finished` tells the end, errors (file:line) go to the tab's error bar."""
         project = self.tab.project
         if project is None:
             self.tab.show_error("Open or create a project first (File ▸ New project…).")
+            return None
+        if self._refuse_when_busy():
             return None
         if path is None:
             dialog = ImportDialog(start_dir=self.recents.last_dir(), parent=self.tab)
@@ -177,27 +203,23 @@ class ProjectActions(QObject):
                 return None
             opts = dialog.options()
             path, fmt, column, label_column, source = opts.path, opts.fmt, opts.column, opts.label_column, opts.source
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            ids = import_file(project, path, fmt, column=column, label_column=label_column, source=source)
-        except ProjectError as exc:
-            self.tab.show_error(str(exc))
-            return None
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.tab.after_import(f"Imported {len(ids):,} document{'s' if len(ids) != 1 else ''} from {Path(path).name}.")
-        return ids
+        path = Path(path)
+        payload = {"project": project, "path": path, "fmt": fmt, "column": column, "label_column": label_column,
+                   "source": source}
+        return self._start("import", path, "import_project", payload, f"Importing {path.name}…", project.count())
 
     def export(self, path: str | Path | None = None, fmt: str | None = None, *,
                statuses: tuple[str, ...] | list[str] | None = ("accepted",), task: str | None = None,
-               source: str = "human") -> ExportReport | None:
-        """Export documents with the chosen statuses (None: all) to `path` in `fmt`."""
+               source: str = "human") -> int | None:
+        """Start exporting documents with the chosen statuses (None: all) to `path` in `fmt`; returns
+        the job id (None: nothing started). `export_finished` tells the end."""
         project = self.tab.project
         if project is None:
             self.tab.show_error("Open a project first.")
             return None
+        if self._refuse_when_busy():
+            return None
         if fmt is None:
-            threading.Thread(target=_warm_tokenizer, name="bert_desk-warm-spacy", daemon=True).start()
             dialog = ExportDialog(self.tab.task, self.tab)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
@@ -210,16 +232,93 @@ class ProjectActions(QObject):
             path = ask_save_path(self.tab, fmt, str(project.path.parent), project.path.stem)
             if path is None:
                 return None
-        self.tab.show_message(f"Exporting to {Path(path).name}…")
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the first JSONL/spaCy export loads spaCy
+        path = Path(path)
+        payload = {"project": project, "fmt": fmt, "out": path, "statuses": statuses, "task": task, "source": source}
+        return self._start("export", path, "export_project", payload, f"Exporting to {path.name}…")
+
+    # -- the running job ---------------------------------------------------------------------
+    def cancel(self) -> bool:
+        """Ask the running export or import to stop (False when none runs)."""
+        if self.job_id is None or not self.service.cancel(IO_KEY):
+            return False
+        self.tab.show_message("Cancelling…")
+        return True
+
+    def shutdown(self) -> None:
+        """Cancel the running job and forget it (project or window closing)."""
+        if self.job_id is not None:
+            self.service.cancel(IO_KEY)
+            self.job_id = None
+            self._end()
+
+    def _refuse_when_busy(self) -> bool:
+        if self.busy():
+            self.tab.show_error("An export or import is running: wait for it, or cancel it.")
+        return self.busy()
+
+    def _start(self, what: str, path: Path, kind: str, payload: dict[str, Any], message: str, before: int = 0
+               ) -> int | None:
         try:
-            report = export_project(project, fmt, path, statuses=statuses, task=task, source=source)
-        except (ProjectError, OSError) as exc:
-            self.tab.show_error(f"Export to {Path(path).name} failed: {exc}")
-            self.tab.show_message("")
+            self.job_id = self.service.submit(IO_KEY, kind, payload)
+        except RuntimeError as exc:  # the service is shut down (window closing)
+            self.tab.show_error(str(exc))
             return None
-        finally:
-            QApplication.restoreOverrideCursor()
-        notes = f" ({'; '.join(report.notes)})" if report.notes else ""
-        self.tab.show_message(f"Exported {report.documents:,} documents to {Path(path).name}{notes}.")
-        return report
+        self._job = (what, path, message, before)
+        self.progress.setRange(0, 0)  # busy until the first documents are done
+        self.job_bar.show()
+        self.tab.show_message(message)
+        self.update_enabled()
+        return self.job_id
+
+    def _end(self) -> None:
+        self.job_bar.hide()
+        self.update_enabled()
+
+    def _route(self, event: object) -> None:
+        """Service events (GUI thread): progress, then exactly one of done, failed or cancelled."""
+        if self.job_id is None or getattr(event, "tab", None) != IO_KEY or getattr(event, "job_id", 0) != self.job_id:
+            return  # another stream's event, or one of a job let go of
+        what, path, message, before = self._job
+        if isinstance(event, JobProgress):
+            if event.fraction > 0:
+                self.progress.setRange(0, 100)
+                self.progress.setValue(round(event.fraction * 100))
+            self.tab.show_message(f"{message} {event.message}")
+            return
+        self.job_id = None
+        self._end()
+        if what == "export":
+            self._export_ended(event, path)
+        else:
+            self._import_ended(event, path, before)
+
+    def _export_ended(self, event: object, path: Path) -> None:
+        if isinstance(event, JobDone):
+            report = event.result
+            notes = f" ({'; '.join(report.notes)})" if report.notes else ""
+            self.tab.show_message(f"Exported {report.documents:,} documents to {path.name}{notes}.")
+            self.export_finished.emit(report)
+            return
+        if isinstance(event, JobFailed):
+            self.tab.show_error(f"Export to {path.name} failed: {event.message}", event.details)
+            self.tab.show_message("")
+        else:
+            self.tab.show_message(f"Export to {path.name} cancelled: nothing was written.")
+        self.export_finished.emit(None)
+
+    def _import_ended(self, event: object, path: Path, before: int) -> None:
+        if isinstance(event, JobDone):
+            ids = list(event.result)
+            self.tab.after_import(f"Imported {_plural(len(ids))} from {path.name}.")
+            self.import_finished.emit(ids)
+            return
+        if isinstance(event, JobFailed):
+            self.tab.show_error(event.message, event.details)
+            self.tab.show_message("")
+        elif self.tab.project is not None and self.tab.project.count() > before:
+            # the cancel came while the transaction was committing: the file is in
+            self.tab.after_import(f"Imported {_plural(self.tab.project.count() - before)} from {path.name} "
+                                  "(it had finished before the cancel).")
+        else:
+            self.tab.show_message(f"Import of {path.name} cancelled: nothing was stored.")
+        self.import_finished.emit(None)

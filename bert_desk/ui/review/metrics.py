@@ -1,9 +1,14 @@
 """Model vs reviewer: per-label precision, recall and F1 of the model's proposals against the
-reviewed annotations (`bert_desk.project.agreement`), in a non-modal dialog."""
+reviewed annotations (`bert_desk.project.agreement`), in a non-modal dialog.
+
+The scores are computed by the worker's "agreement" job on the stream `JOB_KEY` (a newer refresh
+supersedes an older one; closing the dialog cancels it); `computed` fires when the table is filled.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,8 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from bert_desk.project import STATUSES, Project
-from bert_desk.project.agreement import Agreement, LabelScore, agreement
+from bert_desk.project.agreement import Agreement, LabelScore
 from bert_desk.ui.widgets import name
+from bert_desk.worker import InferenceService, JobDone, JobFailed, JobProgress
+
+JOB_KEY = "review.metrics"  # the service stream of agreement jobs
 
 HEADERS = ("Label", "Precision", "Recall", "F1", "Support", "TP", "FP", "FN")
 TASK_TITLES = {"ner": "Entities", "qa": "Question answering", "sentiment": "Sentiment"}
@@ -35,12 +43,17 @@ def score_cells(score: LabelScore) -> list[str]:
 class MetricsDialog(QDialog):
     """Scores of one task; the reviewed statuses that count are ticked (accepted by default)."""
 
-    def __init__(self, project: Project, task: str, parent: QWidget | None = None) -> None:
+    computed = Signal(object)  # the Agreement now shown, or None (no status ticked, failed, service closed)
+
+    def __init__(self, project: Project, task: str, service: InferenceService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         name(self, "review.metrics_dialog")
         self.setWindowTitle(f"Model vs reviewer — {TASK_TITLES.get(task, task)}")
-        self.project, self.task = project, task
+        self.project, self.task, self.service = project, task, service
         self.scores: Agreement | None = None
+        self.job_id: int | None = None  # the running computation (None when idle)
+        for signal in (service.progressed, service.finished, service.failed, service.cancelled):
+            signal.connect(self._route)
         self.summary = name(QLabel(), "review.metrics_summary")
         self.summary.setWordWrap(True)
         self.statuses: dict[str, QCheckBox] = {}
@@ -80,14 +93,64 @@ class MetricsDialog(QDialog):
     def checked_statuses(self) -> list[str]:
         return [status for status, box in self.statuses.items() if box.isChecked()]
 
+    def busy(self) -> bool:
+        return self.job_id is not None
+
     def refresh(self) -> None:
+        """Compute the scores again in the inference thread (superseding a running computation)."""
         statuses = self.checked_statuses()
-        result = agreement(self.project, self.task, statuses=statuses) if statuses else None
-        self.scores = result
+        self.scores = None
         self.table.setRowCount(0)
-        if result is None or not result.documents:
-            self.summary.setText("No documents to compare yet: pre-annotate, then review (accept) some documents."
-                                 if statuses else "Tick at least one status.")
+        if not statuses:
+            self.stop()
+            self.summary.setText("Tick at least one status.")
+            self.computed.emit(None)
+            return
+        payload = {"project": self.project, "task": self.task, "statuses": statuses}
+        try:
+            self.job_id = self.service.submit(JOB_KEY, "agreement", payload)
+        except RuntimeError as exc:  # the service is shut down (window closing)
+            self.job_id = None
+            self.summary.setText(str(exc))
+            self.computed.emit(None)
+            return
+        self.summary.setText("Computing…")
+
+    def stop(self) -> None:
+        """Cancel the running computation, if any (closing the dialog does this)."""
+        if self.job_id is not None and self.service.current_job(JOB_KEY) == self.job_id:
+            self.service.cancel(JOB_KEY)
+        self.job_id = None
+
+    def done(self, result: int) -> None:  # Close, Esc and close() all end here
+        self.stop()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop()
+        super().closeEvent(event)
+
+    def _route(self, event: object) -> None:
+        if self.job_id is None or getattr(event, "tab", None) != JOB_KEY or getattr(event, "job_id", 0) != self.job_id:
+            return
+        if isinstance(event, JobProgress):
+            self.summary.setText(f"Computing… {event.message}")
+            return
+        self.job_id = None
+        if isinstance(event, JobDone):
+            self._show(event.result)
+        elif isinstance(event, JobFailed):
+            self.summary.setText(f"Could not compute the scores: {event.message}")
+            self.computed.emit(None)
+        else:
+            self.summary.setText("Cancelled: press Refresh to compute the scores.")
+            self.computed.emit(None)
+
+    def _show(self, result: Agreement) -> None:
+        self.scores = result
+        if not result.documents:
+            self.summary.setText("No documents to compare yet: pre-annotate, then review (accept) some documents.")
+            self.computed.emit(result)
             return
         rows = [*result.labels.values(), result.micro]
         self.table.setRowCount(len(rows))
@@ -103,3 +166,4 @@ class MetricsDialog(QDialog):
                 self.table.setItem(r, c, item)
         self.summary.setText(f"{result.documents} reviewed document{'s' if result.documents != 1 else ''} with "
                              f"model proposals · micro F1 {result.micro.f1:.3f} · macro F1 {result.macro_f1:.3f}")
+        self.computed.emit(result)

@@ -68,7 +68,8 @@ class ReviewTab(NavigationMixin, QWidget):
         self.ctx: cmd.Context | None = None
         self.undo_stack = QUndoStack(self)
         self.editor = cmd.Editor(self.undo_stack)
-        self.project_actions = ProjectActions(self, recents or RecentProjects(settings))
+        self.service = service
+        self.project_actions = ProjectActions(self, recents or RecentProjects(settings), service)
         self.metrics_dialog: MetricsDialog | None = None
 
         self.task_combo = name(QComboBox(), "review.task", "Which annotations to review")
@@ -130,7 +131,10 @@ class ReviewTab(NavigationMixin, QWidget):
         layout.addWidget(self.error_bar)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.preannotate_panel)
-        layout.addWidget(self.message)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.project_actions.job_bar)  # progress and Cancel of an export or import
+        layout.addLayout(bottom)
 
         self.keys = ReviewKeys(self.handle_key, self)
         self.keys.watch(self.panel.view, self.browser.view, self.panel.qa.list)
@@ -246,8 +250,12 @@ class ReviewTab(NavigationMixin, QWidget):
         return True
 
     def set_project(self, project: Project | None) -> None:
-        """Show `project` (the tab owns it from now on and closes it when another one opens)."""
+        """Show `project` (the tab owns it from now on and closes it when another one opens); the old
+        project's jobs (pre-annotation, export/import, metrics) are cancelled first."""
         self.preannotate_panel.shutdown()
+        self.project_actions.shutdown()
+        if self.metrics_dialog is not None:
+            self.metrics_dialog.close()
         self.undo_stack.clear()
         self.panel.show_document(None, None)
         old, self.project = self.project, project
@@ -271,13 +279,14 @@ class ReviewTab(NavigationMixin, QWidget):
         self.set_project(None)
 
     def shutdown(self) -> None:
-        """Stop pre-annotation and close the project (window closing)."""
+        """Stop the running jobs and close the project (window closing)."""
         self.save_state()
         if self.metrics_dialog is not None:
             self.metrics_dialog.close()
         if self.project is not None:
-            self.set_project(None)  # also stops pre-annotation and clears the undo stack
+            self.set_project(None)  # also stops the project's jobs and clears the undo stack
         self.preannotate_panel.shutdown()
+        self.project_actions.shutdown()
 
     def after_import(self, message: str) -> None:
         self._apply_task(reload=False)
@@ -381,7 +390,7 @@ class ReviewTab(NavigationMixin, QWidget):
         if self.metrics_dialog is not None:
             self.metrics_dialog.close()
             self.metrics_dialog.deleteLater()
-        self.metrics_dialog = MetricsDialog(self.project, self.task, self)
+        self.metrics_dialog = MetricsDialog(self.project, self.task, self.service, self)
         self.metrics_dialog.show()
         return self.metrics_dialog
 
@@ -394,3 +403,4 @@ class ReviewTab(NavigationMixin, QWidget):
 
     def cancel(self) -> None:
         self.preannotate_panel.cancel()
+        self.project_actions.cancel()

@@ -20,22 +20,35 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from bert_desk.ui.review import ReviewTab, attach_review
-from bert_desk.ui.review.actions import RecentProjects
+from bert_desk.ui.review.actions import IO_KEY, RecentProjects
 from bert_desk.ui.review.dialogs import ExportDialog, ImportDialog
 from bert_desk.ui.settings import Settings
+from bert_desk.worker import InferenceService
 from tests.ui.conftest import WindowFactory
 from tests.ui.review.conftest import TEXTS, key
 
+WAIT = 60_000  # the first JSONL export imports spaCy (in the inference thread)
 
-def test_export_jsonl_writes_the_accepted_spans(tab: ReviewTab, tmp_path: Path) -> None:
+
+def test_export_jsonl_writes_the_accepted_spans(qtbot: QtBot, tab: ReviewTab, service: InferenceService,
+                                                tmp_path: Path) -> None:
     view = tab.panel.view
     start = TEXTS[0].index("Angela")
     view.select_py(start, start + 3)
     key(view, Qt.Key.Key_1)
     key(view, Qt.Key.Key_A)
     out = tmp_path / "out.jsonl"
-    report = tab.project_actions.export(out, "jsonl", statuses=["accepted"])
+    progress: list[float] = []
+    service.progressed.connect(lambda e: progress.append(e.fraction) if e.tab == IO_KEY else None)
+    actions = tab.project_actions
+    with qtbot.waitSignal(actions.export_finished, timeout=WAIT) as blocker:
+        job = actions.export(out, "jsonl", statuses=["accepted"])
+        assert job is not None and service.current_job(IO_KEY) == job  # a job of the inference thread
+        assert actions.busy() and actions.job_bar.isVisible() and "Exporting to out.jsonl…" in tab.message.text()
+    report = blocker.args[0]
     assert report is not None and report.documents == 1
+    assert progress and progress[-1] == 1.0
+    assert not actions.busy() and not actions.job_bar.isVisible() and actions.export_action.isEnabled()
     (line,) = out.read_text(encoding="utf-8").splitlines()
     record = json.loads(line)
     assert record["text"] == TEXTS[0]
@@ -65,7 +78,11 @@ def test_import_csv_with_columns_and_errors_name_file_and_line(qtbot: QtBot, tab
     dialog.label_column.setCurrentIndex(dialog.label_column.findData("mood"))
     opts = dialog.options()
     assert (opts.column, opts.label_column, opts.fmt) == ("body", "mood", None)
-    ids = tab.project_actions.import_file(opts.path, opts.fmt, column=opts.column, label_column=opts.label_column)
+    actions = tab.project_actions
+    with qtbot.waitSignal(actions.import_finished, timeout=WAIT) as blocker:
+        job = actions.import_file(opts.path, opts.fmt, column=opts.column, label_column=opts.label_column)
+        assert job is not None and not actions.import_action.isEnabled()
+    ids = blocker.args[0]
     assert ids is not None and len(ids) == 2
     assert tab.project.label(ids[0]).label == "positive"
     assert tab.browser.model.rowCount() == 6 and tab.progress.text() == "0 of 6 reviewed"
@@ -73,9 +90,12 @@ def test_import_csv_with_columns_and_errors_name_file_and_line(qtbot: QtBot, tab
 
     bad = tmp_path / "bad.csv"
     bad.write_text("text,label\nfine,positive\nbroken,row,extra\n", encoding="utf-8")
-    assert tab.project_actions.import_file(bad, "csv") is None
-    assert tab.error_bar.isVisible() and f"{bad}:3" in tab.error_bar.text()
+    with qtbot.waitSignal(actions.import_finished, timeout=WAIT) as blocker:
+        assert actions.import_file(bad, "csv") is not None
+    assert blocker.args == [None]
+    assert tab.error_bar.isVisible() and tab.error_bar.text().startswith(f"{bad}:3")  # one line, no class name
     assert tab.project.count() == 6  # nothing of the failed file was stored
+    assert tab.browser.model.rowCount() == 6 and actions.import_action.isEnabled()
 
 
 def test_new_open_recent_and_close(tab: ReviewTab, tmp_path: Path, project_path: Path) -> None:

@@ -54,6 +54,10 @@ def test_preannotate_stores_and_shows_proposals_then_metrics(qtbot: QtBot, tab: 
     key(view, Qt.Key.Key_A)
     dialog = tab.show_metrics()
     assert dialog is not None and dialog.isVisible()
+    assert dialog.summary.text() == "Computing…"  # in the inference thread
+    with qtbot.waitSignal(dialog.computed, timeout=WAIT) as blocker:
+        pass
+    assert blocker.args[0] is dialog.scores and dialog.scores is not None
     rows = {dialog.table.item(r, 0).text(): [dialog.table.item(r, c).text() for c in range(1, 8)]
             for r in range(dialog.table.rowCount())}
     assert rows["PERSON"][:3] == ["1.000", "1.000", "1.000"]
