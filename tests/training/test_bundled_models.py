@@ -1,4 +1,4 @@
-"""Sanity checks of the bundled fine-tuned models (skipped while resources/models/<task> is empty)."""
+"""Sanity checks of the bundled models: they load offline and get clear-cut cases right."""
 
 from __future__ import annotations
 
@@ -8,8 +8,22 @@ from bert_desk.paths import bundled_model_dir
 
 
 def needs(task: str) -> None:
-    if not (bundled_model_dir(task) / "config.json").is_file():
-        pytest.skip(f"no bundled {task} model in {bundled_model_dir(task)}")
+    """The bundled model is part of the product: its absence is a failure, not a skip."""
+    folder = bundled_model_dir(task)
+    assert (folder / "config.json").is_file() and (folder / "model.safetensors").is_file(), folder
+    assert (folder / "README.md").is_file(), f"{folder} has no model card"
+
+
+@pytest.mark.parametrize("task", ["sentiment", "ner", "pretrain"])
+def test_bundled_weights_are_fp16_safetensors_without_pickles(task: str) -> None:
+    needs(task)
+    from safetensors import safe_open
+
+    folder = bundled_model_dir(task)
+    assert not list(folder.glob("*.bin")) and not list(folder.glob("*.pt"))
+    with safe_open(str(folder / "model.safetensors"), framework="pt") as weights:
+        dtypes = {str(weights.get_slice(k).get_dtype()) for k in weights.keys()}  # noqa: SIM118 (not iterable)
+    assert dtypes == {"F16"}
 
 
 def test_bundled_sentiment_positive_review() -> None:
@@ -32,3 +46,20 @@ def test_bundled_ner_person_and_location() -> None:
     found = {(e.label, e.start, e.end) for e in ner.extract(model, text).entities}
     assert ("PER", 0, 13) in found
     assert ("LOC", 22, 27) in found
+
+
+def test_bundled_pretrain_fills_masks_and_knows_which_sentence_follows() -> None:
+    needs("pretrain")
+    from bert_desk.engine import loading, pretrain
+
+    model = loading.load_model("bundled:pretrain", "fill-mask", device="cpu")
+    text = "The river flows into the [MASK] ocean."
+    result = pretrain.fill_mask(model, text, top_k=5)
+    (mask,) = result.masks
+    assert text[mask.start:mask.end] == "[MASK]"
+    assert {"atlantic", "pacific", "indian", "arctic"} & {c.text for c in mask.candidates}
+    model = loading.load_model("bundled:pretrain", "next-sentence", device="cpu")
+    a = "The university was founded in 1850 by a group of local merchants."
+    follows = pretrain.next_sentence(model, a, "Its first students were the merchants' own sons.").is_next
+    unrelated = pretrain.next_sentence(model, a, "Photosynthesis converts light into chemical energy.").is_next
+    assert follows > 0.5 > unrelated
