@@ -115,9 +115,34 @@ def main() -> int:
             path = out / "sentiment_batch.png"
             window.grab().save(str(path))
             print(f"saved {path}")
+        status |= pretrain_shot(window, out, args.timeout)
         status |= review_shot(window, Path(tmp), out, models(args.model).get("ner"), args.timeout)
         window.close()
     return status
+
+
+def pretrain_shot(window: MainWindow, out: Path, timeout: float) -> int:
+    """Masked LM (candidates and the 80/10/10 corruption) and next-sentence prediction, all three run."""
+    tab = window.pretrain
+    window.tabs.setCurrentWidget(tab)
+    if not tab.picker.spec():
+        print("pretraining: no model", file=sys.stderr)
+        return 1
+    tab.input.setText("The Amazon river flows into the [MASK] ocean, draining a [MASK] basin.")
+    tab.sentence_a.setText("The university was founded in 1850 by a group of local merchants.")
+    tab.sentence_b.setText("Its first students were the sons of those merchants.")
+    for start in (tab.run, tab.run_corrupt, tab.run_nsp):
+        start()
+        if not wait_idle(window, ["pretrain", "pretrain.corrupt", "pretrain.nsp"], timeout):
+            print("pretraining: still running", file=sys.stderr)
+            return 1
+    if tab.error_bar.isVisibleTo(window):
+        print(f"pretraining: {tab.error_bar.text()}", file=sys.stderr)
+        return 1
+    shot = out / "pretraining.png"
+    window.grab().save(str(shot))
+    print(f"saved {shot} (model: {tab.picker.spec()})")
+    return 0
 
 
 def review_shot(window: MainWindow, tmp: Path, out: Path, spec: str | None, timeout: float) -> int:

@@ -63,13 +63,15 @@ class WordStrip(QLabel):
         if not self.spans:
             self.setText("<i>Type a sentence above; its words appear here to click.</i>")
             return
-        links = []
+        parts, previous = [], 0
         for i, (start, end) in enumerate(self.spans):
-            word = html.escape(text[start:end])
+            parts.append(html.escape(text[previous:start]))  # punctuation and spaces, as typed
             is_mask = text[start:end].lower() in ("[mask]", "<mask>")
             style = "font-weight:bold;text-decoration:none" if is_mask else "text-decoration:none"
-            links.append(f'<a href="{i}" style="{style}">{word}</a>')
-        self.setText("Click a word to mask it: " + " ".join(links))
+            parts.append(f'<a href="{i}" style="{style}">{html.escape(text[start:end])}</a>')
+            previous = end
+        parts.append(html.escape(text[previous:]))
+        self.setText("Click a word to mask it: " + "".join(parts))
 
     def _activated(self, link: str) -> None:
         if link.isdigit() and int(link) < len(self.spans):

@@ -144,3 +144,18 @@ def test_input_errors_stay_in_the_tab(make_window: WindowFactory, checkpoints: d
     tab.input.setText("")
     tab.run()
     assert "[MASK]" in tab.error_bar.text()
+
+
+def test_word_strip_shows_the_sentence_as_typed_with_words_as_links(qtbot) -> None:
+    from bert_desk.ui.mask_widgets import WordStrip
+
+    strip = WordStrip("pretrain.words")
+    qtbot.addWidget(strip)
+    text = "Paris, <b>🙂 [MASK]</b>!"
+    strip.set_text(text)
+    assert [text[s:e] for s, e in strip.spans] == ["Paris", "b", "[MASK]", "b"]
+    shown = strip.text()
+    assert ">Paris</a>, &lt;" in shown and "🙂 " in shown and "</a>&gt;!" in shown and "<b>" not in shown
+    with qtbot.waitSignal(strip.word_clicked) as blocker:
+        strip.linkActivated.emit("0")
+    assert blocker.args == [0, 5]
