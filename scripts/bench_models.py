@@ -1,6 +1,10 @@
-"""Measure sentences/second of the bundled (or given) models at batch 32 on this machine's CPU.
+"""Measure the speed of the bundled (or given) models on this machine's CPU.
 
-Usage: python scripts/bench_models.py [--task sentiment|ner|all] [--model FOLDER] [--n 512] [--threads 2]
+Sentiment and NER: sentences/second at batch 32 (the forward pass). QA: questions/second through the
+engine (`engine.qa.answer_many`: windows, all (start, end) pairs) on SQuAD paragraphs. Pre-training:
+sentences/second of `engine.pretrain.fill_mask` with one [MASK] each.
+
+Usage: python scripts/bench_models.py [--task sentiment|ner|qa|pretrain|all] [--model FOLDER] [--n 512] [--threads 2]
 """
 
 from __future__ import annotations
@@ -56,9 +60,42 @@ def bench(task: str, folder: str, texts: list[str], batch_size: int) -> dict[str
             "sentences_per_second": round(len(texts) / elapsed, 1), "mean_words": round(words, 1)}
 
 
+def bench_engine(task: str, folder: str, n: int) -> dict[str, float]:
+    """QA questions/s or fill-mask sentences/s through the engine, as the app runs them."""
+    from bert_desk.engine import pretrain, qa
+    from bert_desk.engine.loading import load_model
+
+    if task == "qa":
+        from bert_desk.training.squad_data import read_squad
+
+        paragraphs = [p for a in read_squad(DATA / "squad" / "train-v1.1.reconstructed.json") for p in a.paragraphs]
+        random.Random(0).shuffle(paragraphs)
+        model = load_model(folder, "qa", device="cpu")
+        qa.answer(model, "warm up?", paragraphs[0].context)
+        done, start = 0, time.perf_counter()
+        for para in paragraphs:
+            questions = [q.question for q in para.questions][: n - done]
+            qa.answer_many(model, questions, para.context)
+            done += len(questions)
+            if done >= n:
+                break
+        elapsed = time.perf_counter() - start
+        return {"questions": done, "seconds": round(elapsed, 2), "questions_per_second": round(done / elapsed, 1)}
+    texts = sentences("sentiment", n)
+    masked = [" ".join("[MASK]" if i == len(t.split()) // 2 else w for i, w in enumerate(t.split())) for t in texts]
+    model = load_model(folder, "fill-mask", device="cpu")
+    pretrain.fill_mask(model, masked[0])
+    start = time.perf_counter()
+    for text in masked:
+        pretrain.fill_mask(model, text)
+    elapsed = time.perf_counter() - start
+    return {"sentences": len(masked), "seconds": round(elapsed, 2),
+            "sentences_per_second": round(len(masked) / elapsed, 1)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--task", default="all", choices=("sentiment", "ner", "all"))
+    parser.add_argument("--task", default="all", choices=("sentiment", "ner", "qa", "pretrain", "all"))
     parser.add_argument("--model", help="model folder (default: resources/models/<task>)")
     parser.add_argument("--n", type=int, default=512)
     parser.add_argument("--batch-size", type=int, default=32)
@@ -67,10 +104,13 @@ def main() -> int:
     import torch
 
     torch.set_num_threads(args.threads)
-    tasks = ["sentiment", "ner"] if args.task == "all" else [args.task]
+    tasks = ["sentiment", "ner", "qa", "pretrain"] if args.task == "all" else [args.task]
     for task in tasks:
         folder = args.model or str(ROOT / "resources" / "models" / task)
-        result = bench(task, folder, sentences(task, args.n), args.batch_size)
+        if task in ("qa", "pretrain"):
+            result = bench_engine(task, folder, args.n)
+        else:
+            result = bench(task, folder, sentences(task, args.n), args.batch_size)
         print(json.dumps({"task": task, "model": folder, "threads": args.threads,
                           "batch_size": args.batch_size, **result}))
     return 0
