@@ -49,17 +49,16 @@ def _load_data(cfg: TrainConfig) -> tuple[list[Any], list[Any], list[str], dict[
     return train, valid, labels, info
 
 
-def _decode_metrics(task: str, logits: Any, label_ids: Any, id2label: dict[int, str]) -> dict[str, Any]:
-    import numpy as np
-
-    preds = np.argmax(logits, axis=-1)
+def score_label_ids(task: str, gold_rows: Any, pred_rows: Any, id2label: dict[int, str]) -> dict[str, Any]:
+    """Accuracy and per-class P/R/F1 (sentiment), or entity-level P/R/F1 per type from the first
+    sub-word of each word (ner, -100 rows ignored), of gold vs predicted label ids."""
     if task == "sentiment":
-        gold = [id2label[int(i)] for i in label_ids]
-        pred = [id2label[int(i)] for i in preds]
+        gold = [id2label[int(i)] for i in gold_rows]
+        pred = [id2label[int(i)] for i in pred_rows]
         return {"accuracy": M.accuracy(gold, pred),
                 "per_class": M.per_class_prf(gold, pred, [id2label[i] for i in sorted(id2label)])}
     golds, predictions = [], []
-    for g_row, p_row in zip(label_ids, preds, strict=True):
+    for g_row, p_row in zip(gold_rows, pred_rows, strict=True):
         g, p = D.word_tags(g_row, p_row, id2label)
         golds.append(g)
         predictions.append(p)
@@ -69,6 +68,12 @@ def _decode_metrics(task: str, logits: Any, label_ids: Any, id2label: dict[int, 
     return {"f1": entities["micro avg"]["f1"], "precision": entities["micro avg"]["precision"],
             "recall": entities["micro avg"]["recall"], "token_accuracy": M.accuracy(flat_g, flat_p),
             "entities": entities}
+
+
+def _decode_metrics(task: str, logits: Any, label_ids: Any, id2label: dict[int, str]) -> dict[str, Any]:
+    import numpy as np
+
+    return score_label_ids(task, label_ids, np.argmax(logits, axis=-1), id2label)
 
 
 def train(cfg: TrainConfig, *, progress: ProgressFn = no_progress, cancel: CancelToken | None = None

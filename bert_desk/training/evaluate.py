@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from bert_desk.training import data as D
-from bert_desk.training import metrics as M
+from bert_desk.training.classifier_train import score_label_ids
 from bert_desk.training.readers import read_text_examples, read_token_examples
 
 
@@ -72,19 +72,4 @@ def evaluate(task: str, model_spec: str, data_file: str | Path, *, limit: int = 
             gold_rows.extend(labels.tolist())
             pred_rows.extend(logits.argmax(-1).tolist())
     names = {i: model.config.id2label[i] for i in id2label}
-    if task == "sentiment":
-        gold = [names[g] for g in gold_rows]
-        pred = [names[p] for p in pred_rows]
-        return {"examples": len(gold), "accuracy": M.accuracy(gold, pred),
-                "per_class": M.per_class_prf(gold, pred, [names[i] for i in sorted(names)])}
-    golds, preds = [], []
-    for g_row, p_row in zip(gold_rows, pred_rows, strict=True):
-        g, p = D.word_tags(g_row, p_row, names)
-        golds.append(g)
-        preds.append(p)
-    entities = M.entity_prf(golds, preds)
-    flat_g = [t for s in golds for t in s]
-    flat_p = [t for s in preds for t in s]
-    return {"examples": len(golds), "f1": entities["micro avg"]["f1"],
-            "precision": entities["micro avg"]["precision"], "recall": entities["micro avg"]["recall"],
-            "token_accuracy": M.accuracy(flat_g, flat_p), "entities": entities}
+    return {"examples": len(gold_rows), **score_label_ids(task, gold_rows, pred_rows, names)}

@@ -77,16 +77,20 @@ def export_project(project: Project, fmt: str, out: str | Path | IO | None = Non
         report = write_records(records, fmt, out, task=task)
     else:
         with atomic_write(out) as raw:
-            if fmt in BINARY:
-                report = write_records(records, fmt, raw, task=task)
-            else:
-                text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-                try:
-                    report = write_records(records, fmt, text, task=task)
-                finally:
-                    text.detach()  # flushes; the stream stays atomic_write's to close (or remove)
+            report = _write_bytes(records, fmt, raw, task)
     progress(1.0, f"{report.documents:,} documents")
     return report
+
+
+def _write_bytes(records: Iterable[Record], fmt: str, raw: IO[bytes], task: str | None) -> ExportReport:
+    """Write to a binary stream: bytes for binary formats, else UTF-8 text (the stream is left open)."""
+    if fmt in BINARY:
+        return write_records(records, fmt, raw, task=task)
+    text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    try:
+        return write_records(records, fmt, text, task=task)
+    finally:
+        text.detach()  # flushes; the stream stays the caller's to close (or remove)
 
 
 def _to_stdout(records: Iterable[Record], fmt: str, task: str | None) -> ExportReport:
@@ -97,15 +101,7 @@ def _to_stdout(records: Iterable[Record], fmt: str, task: str | None) -> ExportR
         if fmt in BINARY:
             raise ProjectExportError(f"{fmt} is binary: give --out FILE")
         return write_records(records, fmt, sys.stdout, task=task)
-    if fmt in BINARY:
-        report = write_records(records, fmt, buffer, task=task)
-    else:
-        text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
-        try:
-            report = write_records(records, fmt, text, task=task)
-        finally:
-            text.flush()
-            text.detach()
+    report = _write_bytes(records, fmt, buffer, task)
     buffer.flush()
     return report
 
