@@ -115,12 +115,20 @@ def _preannotate(ctx: JobContext) -> Any:
                        device=ctx.job.device or "auto")
 
 
-def _project_call(ctx: JobContext, call: Callable[..., Any]) -> Any:
-    """`call(**payload, progress=..., cancel=...)`; project errors are the user's (a one-line message), not crashes."""
+def _project_call(ctx: JobContext, call: Callable[..., Any], *, writes: bool) -> Any:
+    """`call(**payload, progress=..., cancel=...)` on the job's own connection to the payload's project
+    file, so the GUI's connection (and its lock) stays free for reading while the job runs; a job that
+    only reads opens the file read-only. Project errors are the user's (a one-line message), not crashes."""
+    from bert_desk.project import Project
     from bert_desk.project.errors import ProjectError
 
+    payload = dict(ctx.job.payload)
+    shared = payload["project"]
     try:
-        return call(**ctx.job.payload, progress=ctx.progress, cancel=ctx.cancel)
+        with Project.open(shared.path, read_only=shared.read_only or not writes, user=shared.user,
+                          check=False) as own:
+            payload["project"] = own
+            return call(**payload, progress=ctx.progress, cancel=ctx.cancel)
     except (ProjectError, OSError) as exc:
         raise EngineError(str(exc)) from exc
 
@@ -128,19 +136,19 @@ def _project_call(ctx: JobContext, call: Callable[..., Any]) -> Any:
 def _export_project(ctx: JobContext) -> Any:
     from bert_desk.project.exporters import export_project
 
-    return _project_call(ctx, export_project)
+    return _project_call(ctx, export_project, writes=False)
 
 
 def _import_project(ctx: JobContext) -> Any:
     from bert_desk.project.importers import import_file
 
-    return _project_call(ctx, import_file)
+    return _project_call(ctx, import_file, writes=True)
 
 
 def _agreement(ctx: JobContext) -> Any:
     from bert_desk.project.agreement import agreement
 
-    return _project_call(ctx, agreement)
+    return _project_call(ctx, agreement, writes=False)
 
 
 DEFAULT_HANDLERS: dict[str, Handler] = {

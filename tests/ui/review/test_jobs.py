@@ -184,3 +184,31 @@ def test_closing_the_project_closes_the_metrics(qtbot: QtBot, tab: ReviewTab) ->
     assert "No documents to compare yet" in dialog.summary.text()
     tab.close_project()
     assert not dialog.isVisible()
+
+
+def test_the_project_stays_readable_while_an_import_is_being_stored(
+        qtbot: QtBot, tab: ReviewTab, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The import writes through its own connection: the GUI's reads neither wait for it nor see half of it."""
+    from bert_desk.project import importers
+
+    started, proceed = threading.Event(), threading.Event()
+    real_tracked = importers.tracked
+
+    def paused(records: Any, *args: Any, **kwargs: Any) -> Any:
+        for i, record in enumerate(real_tracked(records, *args, **kwargs)):
+            yield record
+            if i == 0:
+                started.set()
+                assert proceed.wait(WAIT / 1000)
+
+    monkeypatch.setattr(importers, "tracked", paused)
+    path = tmp_path / "more.txt"
+    path.write_text("one\ntwo\nthree\n", encoding="utf-8")
+    before = tab.project.count()
+    actions = tab.project_actions
+    assert actions.import_file(path, "lines") is not None
+    assert started.wait(WAIT / 1000)  # the worker is inside the import transaction
+    assert tab.project.count() == before  # answered at once, without the uncommitted documents
+    with qtbot.waitSignal(actions.import_finished, timeout=WAIT) as blocker:
+        proceed.set()
+    assert len(blocker.args[0]) == 3 and tab.project.count() == before + 3
