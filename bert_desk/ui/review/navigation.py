@@ -103,10 +103,14 @@ class NavigationMixin:
         if action.startswith("digit:"):
             self.panel.apply_digit(int(action.split(":")[1]))
             return True
-        if action == "escape":
-            had = self.panel.view.textCursor().hasSelection()
-            self.panel.view.clear_selection()
-            return had
+        if action == "escape":  # clear the selection first; then stop a running job
+            if self.panel.view.textCursor().hasSelection():
+                self.panel.view.clear_selection()
+                return True
+            if self.preannotate_panel.busy() or self.project_actions.busy():
+                self.cancel()
+                return True
+            return False
         handlers: dict[str, Callable[[], object]] = {
             "accept": lambda: self.set_status("accepted"), "reject": lambda: self.set_status("rejected"),
             "skip": lambda: self.set_status("skipped"), "next": lambda: self.step(1), "prev": lambda: self.step(-1),

@@ -212,3 +212,20 @@ def test_the_project_stays_readable_while_an_import_is_being_stored(
     with qtbot.waitSignal(actions.import_finished, timeout=WAIT) as blocker:
         proceed.set()
     assert len(blocker.args[0]) == 3 and tab.project.count() == before + 3
+
+
+def test_escape_clears_the_selection_first_then_cancels_the_running_export(
+        qtbot: QtBot, tab: ReviewTab, slow_writer: SlowWriter, tmp_path: Path) -> None:
+    from tests.ui.review.conftest import key
+
+    actions, view = tab.project_actions, tab.panel.view
+    assert actions.export(tmp_path / "out.jsonl", "jsonl", statuses=None) is not None
+    assert slow_writer.started.wait(WAIT / 1000)
+    view.select_py(0, 4)
+    key(view, Qt.Key.Key_Escape)
+    assert not view.textCursor().hasSelection() and actions.busy()  # the first Esc only drops the selection
+    with qtbot.waitSignal(actions.export_finished, timeout=WAIT) as blocker:
+        key(view, Qt.Key.Key_Escape)
+        slow_writer.proceed.set()
+    assert blocker.args == [None] and "cancelled" in tab.message.text()
+    assert not (tmp_path / "out.jsonl").exists()
