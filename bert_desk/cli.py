@@ -94,22 +94,24 @@ SELFTEST_INPUTS = {
     "sentiment": {"text": "A moving, beautifully acted film."},
     "ner": {"text": "Angela Merkel visited Paris."},
     "qa": {"question": "Where did Angela Merkel go?", "context": "Angela Merkel visited Paris in May."},
+    "pretrain": {"text": "The river flows into the [MASK] ocean."},
 }
 
 
 def selftest(overrides: dict[str, str], device: str, gui: bool) -> int:
-    """Run each task that has a model once on a tiny input; 0 only if every one ran."""
-    from bert_desk.engine import ner, qa, sentiment
+    """Run each task that has a model once on a tiny input (the pre-training model: fill-mask); 0 only if
+    every one ran."""
+    from bert_desk.engine import ner, pretrain, qa, sentiment
     from bert_desk.engine.loading import default_spec, load_model
 
     ran, failed = 0, 0
-    for task in TASKS:
+    for task in (*TASKS, "pretrain"):
         spec = overrides.get(task) or default_spec(task)
         if spec is None:
             print(f"{task}: skipped (no model)")
             continue
         try:
-            model = load_model(spec, task, device=device)
+            model = load_model(spec, "fill-mask" if task == "pretrain" else task, device=device)
             sample = SELFTEST_INPUTS[task]
             if task == "sentiment":
                 res = sentiment.analyze(model, sample["text"])
@@ -117,6 +119,8 @@ def selftest(overrides: dict[str, str], device: str, gui: bool) -> int:
             elif task == "ner":
                 found = ner.extract(model, sample["text"]).entities
                 summary = ", ".join(f"{e.text}/{e.label}" for e in found) or "no entities"
+            elif task == "pretrain":
+                summary = repr(pretrain.fill_mask(model, sample["text"], top_k=1).filled)
             else:
                 answers = qa.answer(model, sample["question"], sample["context"]).answers
                 summary = repr(answers[0].text) if answers else "no answer"
@@ -153,8 +157,9 @@ def model_option(value: str) -> tuple[str, str]:
     """argparse type for `--model TASK=SPEC` (shared by the CLI and the app)."""
     task, sep, spec = value.partition("=")
     task, spec = task.strip().lower(), spec.strip()
-    if not sep or task not in TASKS or not spec:
-        raise argparse.ArgumentTypeError(f"expected TASK=SPEC with TASK in {', '.join(TASKS)}, got {value!r}")
+    tasks = (*TASKS, "pretrain")  # pretrain: the Pre-training tab's masked-LM/NSP checkpoint
+    if not sep or task not in tasks or not spec:
+        raise argparse.ArgumentTypeError(f"expected TASK=SPEC with TASK in {', '.join(tasks)}, got {value!r}")
     return task, spec
 
 

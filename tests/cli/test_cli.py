@@ -85,7 +85,8 @@ def test_selftest_runs_every_task_with_a_model(tiny_models, spacy_ruler_spec, ca
     out = capsys.readouterr().out
     assert code == 0, out
     assert "ner: ok" in out and "Angela Merkel/PERSON" in out
-    assert out.count(": ok [") == 3
+    assert "pretrain: ok [bundled:pretrain" in out and "'The river flows into the " in out  # the bundled one
+    assert out.count(": ok [") == 4
 
 
 def test_selftest_fails_when_a_model_is_broken(tmp_path: Path, capsys) -> None:

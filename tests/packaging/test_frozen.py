@@ -101,8 +101,7 @@ def test_selftest_as_shipped(exe, built, tiny_models, tmp_path):
     assert "selftest: ok" in result.stdout
     assert "gui: ok" in result.stdout
     for task in built["bundled_models"]:
-        if task in ("sentiment", "qa", "ner"):
-            assert f"{task}: ok [bundled:{task}" in result.stdout
+        assert f"{task}: ok [bundled:{task}" in result.stdout
 
 
 def test_every_task_head_loads_in_the_frozen_app(exe, tiny_models, tmp_path):
