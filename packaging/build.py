@@ -43,8 +43,8 @@ PKG = BUILD / "pkg"
 REPORT = BUILD / "packaging-report.json"
 APP_ID = "io.github.bert_desk.BertDesk"
 DEB_NAME = "bert-desk"
-REQUIRED_MODELS = ("sentiment", "ner")  # bundled with every build; qa/ and pretrain/ when present
-OPTIONAL_MODELS = ("qa", "pretrain")
+REQUIRED_MODELS = ("sentiment", "qa", "ner", "pretrain")  # bundled with every build
+OPTIONAL_MODELS: tuple[str, ...] = ()
 IS_WIN, IS_MAC, IS_LINUX = sys.platform == "win32", sys.platform == "darwin", sys.platform.startswith("linux")
 
 

@@ -67,6 +67,14 @@ def _encode(tok: Any, question: str, context: str, question_first: bool, max_len
                max_length=max_len, stride=stride, return_overflowing_tokens=True, return_offsets_mapping=True)
 
 
+def handles_no_answer(model: LoadedModel) -> bool:
+    """False when the checkpoint says it was trained without unanswerable questions (SQuAD v1.1 style:
+    config `task_specific_params["question-answering"]["handle_impossible_answer"] = false`): then it
+    always answers, and scores are shared among spans only. True otherwise (SQuAD 2.0 null score)."""
+    params = getattr(getattr(model.model, "config", None), "task_specific_params", None) or {}
+    return bool((params.get("question-answering") or {}).get("handle_impossible_answer", True))
+
+
 def answer_many(model: LoadedModel, questions: Sequence[str], context: str, *, top_k: int = 5,
                 max_answer_len: int = 30, max_length: int = 384, doc_stride: int = 128, batch_size: int = 16,
                 progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[QAResult]:
@@ -117,11 +125,13 @@ def answer_many(model: LoadedModel, questions: Sequence[str], context: str, *, t
         slot["lse"].append(lse)
         slot["cands"].extend((offsets[a][0], offsets[b][1], v) for a, b, v in picks)
     results = []
+    allow_null = handles_no_answer(model)
     for question, slot in zip(questions, per_q, strict=True):
         if slot["null"] is None:  # no window at all (cannot happen: every question gets one)
             results.append(QAResult(question=question, answers=(), no_answer=True, note=note))
             continue
-        z = torch.logsumexp(torch.stack([*slot["lse"], slot["null"]]), dim=0)
+        terms = [*slot["lse"], slot["null"]] if allow_null or not slot["lse"] else slot["lse"]
+        z = torch.logsumexp(torch.stack(terms), dim=0)
         best: dict[tuple[int, int], float] = {}
         for s, e, v in slot["cands"]:
             s, e = trim(context, s, e)
@@ -130,8 +140,8 @@ def answer_many(model: LoadedModel, questions: Sequence[str], context: str, *, t
                 best[(s, e)] = max(score, best.get((s, e), 0.0))
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[: max(0, top_k)]
         answers = tuple(Answer(s, e, context[s:e], sc) for (s, e), sc in ranked)
-        null_score = float(torch.exp(slot["null"] - z))
-        no_answer = not answers or null_score > answers[0].score
+        null_score = float(torch.exp(slot["null"] - z)) if allow_null else 0.0
+        no_answer = not answers or (allow_null and null_score > answers[0].score)
         results.append(QAResult(question=question, answers=answers, no_answer=no_answer,
                                 no_answer_score=null_score, note=note, windows=slot["windows"]))
     return results

@@ -69,7 +69,9 @@ def render_card(summary: dict[str, Any], run: Path, command: str, note: str = ""
                 f"labelled [CLS]). Answer offsets re-anchored: {anchoring['moved']} moved, {anchoring['dropped']} "
                 f"dropped, {anchoring['ambiguous']} ambiguous (text occurs more than once; offset kept) of "
                 f"{anchoring['answers']}.")
-        limits = ["SQuAD v1.1 only: every question is assumed answerable; the no-answer score is not calibrated.",
+        limits = ["SQuAD v1.1 only: every question is assumed answerable, so the model always gives its best span "
+                  "(`task_specific_params.question-answering.handle_impossible_answer` is false in `config.json`) "
+                  "and cannot say that a context holds no answer.",
                   "Trained on CPU within a small time budget, far from what a GPU run would reach; see the metrics.",
                   "English, uncased; Wikipedia-style text."]
     else:
@@ -114,6 +116,13 @@ def export_run(run: str | Path, dest: str | Path, command: str = "", note: str =
     summary = json.loads((run / "metrics.json").read_text(encoding="utf-8"))
     source = model_folder(run, summary["task"])
     dest = export_model(source, dest, base=summary.get("base"))
+    if summary["task"] == "qa":  # also for runs saved before the pipeline wrote it
+        from bert_desk.training.qa_train import ANSWERABLE_ONLY
+
+        config_path = dest / "config.json"
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        config["task_specific_params"] = ANSWERABLE_ONLY
+        config_path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     (dest / "README.md").write_text(render_card(summary, run, command, note), encoding="utf-8")
     return dest
 

@@ -18,6 +18,9 @@ from bert_desk.training.runner import TrainConfig
 from bert_desk.training.squad_metrics import squad_scores
 
 DEFAULTS = {"doc_stride": 128, "holdout_articles": 0.05, "eval_questions": 2000}
+#: Written into the config of every model this pipeline trains: it learns from answered questions only,
+#: so its [CLS] score is not a "no answer" score (the engine then always answers; see engine.qa).
+ANSWERABLE_ONLY = {"question-answering": {"handle_impossible_answer": False}}
 
 
 def _option(cfg: TrainConfig, key: str) -> Any:
@@ -104,6 +107,7 @@ def train_qa(cfg: TrainConfig, *, progress: ProgressFn = no_progress, cancel: Ca
     fitted = fit(cfg, model=model, tokenizer=tokenizer, train_dataset=train_ds,
                  collator=DataCollatorWithPadding(tokenizer), progress=progress, cancel=cancel,
                  train_sampling_strategy="group_by_length")
+    fitted.trainer.model.config.task_specific_params = ANSWERABLE_ONLY
     save_model(fitted.trainer.model, tokenizer, out / "model", base=base)
     progress(1.0, "evaluating on held-out articles")
     valid = evaluate_qa(str(out / "model"), valid_path, limit=_option(cfg, "eval_questions"),

@@ -63,3 +63,23 @@ def test_empty_context_and_question(models: dict) -> None:
         qa.answer(models["qa"], "  ", CONTEXT)
     with pytest.raises(EngineError, match="too long"):
         qa.answer(models["qa"], "who " * 80, CONTEXT)
+
+
+def test_a_squad_v1_checkpoint_always_answers(models: dict) -> None:
+    """`handle_impossible_answer: false` in the config: no null answer, span scores share all the mass."""
+    model = models["qa"]
+    config = model.model.config
+    saved = getattr(config, "task_specific_params", None)
+    try:
+        config.task_specific_params = {"question-answering": {"handle_impossible_answer": False}}
+        assert not qa.handles_no_answer(model)
+        result = qa.answer(model, "Who works at Google?", CONTEXT, top_k=200, max_answer_len=30)
+        assert not result.no_answer and result.no_answer_score == 0.0 and result.answers
+        with_null = qa.handles_no_answer(model)
+    finally:
+        config.task_specific_params = saved
+    assert not with_null and qa.handles_no_answer(model)
+    default = qa.answer(model, "Who works at Google?", CONTEXT, top_k=200, max_answer_len=30)
+    assert [(a.start, a.end) for a in result.answers[:5]] == [(a.start, a.end) for a in default.answers[:5]]
+    assert result.answers[0].score > default.answers[0].score  # the null's share is given to the spans
+    assert qa.answer(model, "who?", "").no_answer  # nothing to answer from is still no answer

@@ -14,7 +14,7 @@ def needs(task: str) -> None:
     assert (folder / "README.md").is_file(), f"{folder} has no model card"
 
 
-@pytest.mark.parametrize("task", ["sentiment", "ner", "pretrain"])
+@pytest.mark.parametrize("task", ["sentiment", "ner", "qa", "pretrain"])
 def test_bundled_weights_are_fp16_safetensors_without_pickles(task: str) -> None:
     needs(task)
     from safetensors import safe_open
@@ -46,6 +46,20 @@ def test_bundled_ner_person_and_location() -> None:
     found = {(e.label, e.start, e.end) for e in ner.extract(model, text).entities}
     assert ("PER", 0, 13) in found
     assert ("LOC", 22, 27) in found
+
+
+def test_bundled_qa_highlights_the_answer_at_its_offsets() -> None:
+    needs("qa")
+    from bert_desk.engine import loading, qa
+
+    model = loading.load_model("bundled:qa", "qa", device="cpu")
+    context = ("The Eiffel Tower 🗼 was completed in 1889. It stands on the Champ de Mars in Paris and was designed "
+               "by the engineering company of Gustave Eiffel.")
+    result = qa.answer(model, "When was the Eiffel Tower completed?", context)
+    best = result.answers[0]
+    assert context[best.start:best.end] == best.text == "1889"
+    who = qa.answer(model, "Whose company designed the tower?", context).answers[0]
+    assert "Gustave Eiffel" in context[who.start:who.end]
 
 
 def test_bundled_pretrain_fills_masks_and_knows_which_sentence_follows() -> None:

@@ -38,7 +38,10 @@ def test_train_qa_then_evaluate(tiny_models: dict[str, Path], tmp_path: Path,
     assert len(losses) >= 12 and all(loss == loss for loss in losses)  # logged every step, no NaN
     assert min(losses[-4:]) < losses[0]
     model = run / "model"
-    assert json.loads((model / "config.json").read_text())["architectures"] == ["BertForQuestionAnswering"]
+    config = json.loads((model / "config.json").read_text())
+    assert config["architectures"] == ["BertForQuestionAnswering"]
+    answerable_only = {"question-answering": {"handle_impossible_answer": False}}
+    assert config["task_specific_params"] == answerable_only  # trained on answered questions: always answers
 
     valid = json.loads((run / "valid.json").read_text())
     assert len(valid["data"]) == 1
@@ -57,6 +60,7 @@ def test_train_qa_then_evaluate(tiny_models: dict[str, Path], tmp_path: Path,
     card = (tmp_path / "bundled" / "README.md").read_text()
     assert "EM " in card and "F1 " in card and "bert-desk train qa ..." in card and "CC BY-SA 4.0" in card
     assert (tmp_path / "bundled" / "model.safetensors").is_file()
+    assert json.loads((tmp_path / "bundled" / "config.json").read_text())["task_specific_params"] == answerable_only
 
 
 def test_train_qa_needs_squad_json(tiny_models: dict[str, Path], tmp_path: Path,
