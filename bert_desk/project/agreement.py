@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bert_desk.engine.runtime import check
 from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 from bert_desk.project.errors import ProjectError
-from bert_desk.project.progress import check, tracked
+from bert_desk.project.progress import tracked
 from bert_desk.project.store import Project
 
 

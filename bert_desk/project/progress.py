@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
+from bert_desk.engine.runtime import check
 from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 
 T = TypeVar("T")
@@ -16,15 +17,7 @@ def tracked(items: Iterable[T], total: int, progress: ProgressFn = no_progress, 
     before each and after the last, so a cancel raises `Cancelled` inside the caller's loop (an
     import's transaction is still open then and rolls back). Throttling is the caller's business."""
     for done, item in enumerate(items, 1):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
+        check(cancel)
         yield item
         progress(min(1.0, done / total) if total else 1.0, f"{done:,}/{max(total, done):,} {unit}")
-    if cancel is not None:
-        cancel.raise_if_cancelled()
-
-
-def check(cancel: CancelToken | None) -> None:
-    """Raise `Cancelled` when `cancel` is set (None: never)."""
-    if cancel is not None:
-        cancel.raise_if_cancelled()
+    check(cancel)

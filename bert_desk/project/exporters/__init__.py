@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import IO
 
 from bert_desk.atomic import atomic_write
+from bert_desk.engine.runtime import check
 from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 from bert_desk.project.errors import ProjectExportError
 from bert_desk.project.exporters.formats import write_jsonl, write_labelstudio, write_squad
 from bert_desk.project.exporters.tabular import write_conll, write_csv, write_docbin
-from bert_desk.project.progress import check, tracked
+from bert_desk.project.progress import tracked
 from bert_desk.project.store import Project
 from bert_desk.project.types import Record
 

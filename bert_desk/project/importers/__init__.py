@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from bert_desk.engine.runtime import check
 from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 from bert_desk.project.errors import ProjectError, ProjectImportError
 from bert_desk.project.importers.conll import read_conll
@@ -19,7 +20,7 @@ from bert_desk.project.importers.jsonl import read_jsonl
 from bert_desk.project.importers.labelstudio import read_labelstudio
 from bert_desk.project.importers.squad import read_squad
 from bert_desk.project.importers.text import read_csv, read_lines, read_tsv, read_whole
-from bert_desk.project.progress import check, tracked
+from bert_desk.project.progress import tracked
 from bert_desk.project.store import Project
 from bert_desk.project.types import Record
 
