@@ -116,13 +116,6 @@ def export_run(run: str | Path, dest: str | Path, command: str = "", note: str =
     summary = json.loads((run / "metrics.json").read_text(encoding="utf-8"))
     source = model_folder(run, summary["task"])
     dest = export_model(source, dest, base=summary.get("base"))
-    if summary["task"] == "qa":  # also for runs saved before the pipeline wrote it
-        from bert_desk.training.qa_train import ANSWERABLE_ONLY
-
-        config_path = dest / "config.json"
-        config = json.loads(config_path.read_text(encoding="utf-8"))
-        config["task_specific_params"] = ANSWERABLE_ONLY
-        config_path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     (dest / "README.md").write_text(render_card(summary, run, command, note), encoding="utf-8")
     return dest
 

@@ -104,10 +104,10 @@ def train_qa(cfg: TrainConfig, *, progress: ProgressFn = no_progress, cancel: Ca
                       for f in features)
     train_ds = [{k: v for k, v in f.items() if k != "example"} for f in features]
     model = AutoModelForQuestionAnswering.from_pretrained(base)
+    model.config.task_specific_params = ANSWERABLE_ONLY  # in every checkpoint and the final model
     fitted = fit(cfg, model=model, tokenizer=tokenizer, train_dataset=train_ds,
                  collator=DataCollatorWithPadding(tokenizer), progress=progress, cancel=cancel,
                  train_sampling_strategy="group_by_length")
-    fitted.trainer.model.config.task_specific_params = ANSWERABLE_ONLY
     save_model(fitted.trainer.model, tokenizer, out / "model", base=base)
     progress(1.0, "evaluating on held-out articles")
     valid = evaluate_qa(str(out / "model"), valid_path, limit=_option(cfg, "eval_questions"),
