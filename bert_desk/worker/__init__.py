@@ -25,10 +25,11 @@ from bert_desk.worker.events import (
     ModelLoaded,
     ModelLoading,
     Throttle,
+    belongs_to,
 )
 from bert_desk.worker.handlers import DEFAULT_HANDLERS, Handler, JobContext
 from bert_desk.worker.service import InferenceService, InferenceWorker, running_threads
 
 __all__ = ["DEFAULT_HANDLERS", "Event", "Handler", "InferenceService", "InferenceWorker", "Job", "JobCancelled",
            "JobContext", "JobDone", "JobFailed", "JobProgress", "ModelLoaded", "ModelLoading", "Throttle",
-           "running_threads"]
+           "belongs_to", "running_threads"]

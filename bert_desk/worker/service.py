@@ -6,7 +6,7 @@ import itertools
 import logging
 import traceback
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -139,6 +139,11 @@ class InferenceService(QObject):
         self._current[tab] = job
         self._submit.emit(job)
         return job.job_id
+
+    def connect_jobs(self, slot: Callable[[Any], None]) -> None:
+        """Connect `slot` to the progress and the end (done, failed or cancelled) of every current job."""
+        for signal in (self.progressed, self.finished, self.failed, self.cancelled):
+            signal.connect(slot)
 
     def cancel(self, tab: str) -> bool:
         """Ask `tab`'s current job to stop (returns False when it has none)."""

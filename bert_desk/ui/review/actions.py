@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QMenu, QProgres
 from bert_desk.ui.review.dialogs import ExportDialog, ImportDialog, ask_save_path
 from bert_desk.ui.settings import Settings
 from bert_desk.ui.widgets import name
-from bert_desk.worker import InferenceService, JobDone, JobFailed, JobProgress
+from bert_desk.worker import InferenceService, JobDone, JobFailed, JobProgress, belongs_to
 
 if TYPE_CHECKING:
     from bert_desk.ui.review.tab import ReviewTab
@@ -104,8 +104,7 @@ class ProjectActions(QObject):
         row.addWidget(self.progress)
         row.addWidget(self.cancel_button)
         self.job_bar.hide()
-        for signal in (service.progressed, service.finished, service.failed, service.cancelled):
-            signal.connect(self._route)
+        service.connect_jobs(self._route)
         self.new_action = self._action("&New project…", "new_project", self.new_project)
         self.open_action = self._action("Open p&roject…", "open_project", self.open_project)
         self.recent_menu = QMenu("Open Rece&nt project", tab)
@@ -276,7 +275,7 @@ class ProjectActions(QObject):
 
     def _route(self, event: object) -> None:
         """Service events (GUI thread): progress, then exactly one of done, failed or cancelled."""
-        if self.job_id is None or getattr(event, "tab", None) != IO_KEY or getattr(event, "job_id", 0) != self.job_id:
+        if not belongs_to(event, IO_KEY, self.job_id):
             return  # another stream's event, or one of a job let go of
         what, path, message, before = self._job
         if isinstance(event, JobProgress):

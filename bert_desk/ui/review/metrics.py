@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from bert_desk.project import STATUSES, Project
 from bert_desk.project.agreement import Agreement, LabelScore
 from bert_desk.ui.widgets import name
-from bert_desk.worker import InferenceService, JobDone, JobFailed, JobProgress
+from bert_desk.worker import InferenceService, JobDone, JobFailed, JobProgress, belongs_to
 
 JOB_KEY = "review.metrics"  # the service stream of agreement jobs
 
@@ -52,8 +52,7 @@ class MetricsDialog(QDialog):
         self.project, self.task, self.service = project, task, service
         self.scores: Agreement | None = None
         self.job_id: int | None = None  # the running computation (None when idle)
-        for signal in (service.progressed, service.finished, service.failed, service.cancelled):
-            signal.connect(self._route)
+        service.connect_jobs(self._route)
         self.summary = name(QLabel(), "review.metrics_summary")
         self.summary.setWordWrap(True)
         self.statuses: dict[str, QCheckBox] = {}
@@ -131,7 +130,7 @@ class MetricsDialog(QDialog):
         super().closeEvent(event)
 
     def _route(self, event: object) -> None:
-        if self.job_id is None or getattr(event, "tab", None) != JOB_KEY or getattr(event, "job_id", 0) != self.job_id:
+        if not belongs_to(event, JOB_KEY, self.job_id):
             return
         if isinstance(event, JobProgress):
             self.summary.setText(f"Computing… {event.message}")

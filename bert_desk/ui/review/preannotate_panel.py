@@ -27,7 +27,7 @@ from bert_desk.project import PROJECT_TASKS, Project
 from bert_desk.ui.model_picker import ModelPicker
 from bert_desk.ui.settings import Settings
 from bert_desk.ui.widgets import name
-from bert_desk.worker import InferenceService, JobCancelled, JobDone, JobFailed, JobProgress
+from bert_desk.worker import InferenceService, JobCancelled, JobDone, JobFailed, JobProgress, belongs_to
 
 JOB_KEY = "review.preannotate"  # the service stream of pre-annotation jobs
 SCOPES = (("unreviewed", "Unreviewed documents"), ("selected", "Selected unreviewed documents"),
@@ -73,8 +73,7 @@ class PreannotatePanel(QWidget):
         for button in (self.run_button, self.cancel_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.cancel_button.clicked.connect(self.cancel)
-        for signal in (service.progressed, service.finished, service.failed, service.cancelled):
-            signal.connect(self._route)
+        service.connect_jobs(self._route)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -136,7 +135,7 @@ class PreannotatePanel(QWidget):
 
     # -- service events (GUI thread) --------------------------------------------------------
     def _route(self, event: object) -> None:
-        if self.job_id is None or getattr(event, "tab", None) != JOB_KEY or getattr(event, "job_id", 0) != self.job_id:
+        if not belongs_to(event, JOB_KEY, self.job_id):
             return  # another stream's event, or one of a job this panel let go of
         if isinstance(event, JobProgress):
             self.progress.setRange(0, 100)
