@@ -47,6 +47,11 @@ def add_parsers(subparsers: Any) -> None:
     tr.add_argument("--threads", type=int, default=2, help="torch CPU threads")
     tr.add_argument("--limit-train", type=int, default=0, help="use only the first N training examples")
     tr.add_argument("--export-to", help="after training, copy the final model to this folder")
+    tr.add_argument("--bf16", action="store_true",
+                    help="on CPU: bfloat16 autocast (about 2x faster where the CPU has AVX512-BF16 or AMX; "
+                         "weights stay float32; CUDA always uses fp16)")
+    tr.add_argument("--label-smoothing", type=float, default=0.0,
+                    help="sentiment / ner: label smoothing factor of the cross-entropy loss (e.g. 0.1)")
     qa_commands.add_train_options(tr)
     pretrain_commands.add_train_options(tr)
     tr.set_defaults(handler=run_train)
@@ -71,6 +76,14 @@ def add_parsers(subparsers: Any) -> None:
     ex.add_argument("--base", help="base checkpoint spec for vocab.txt etc. (default: read from the run)")
     ex.set_defaults(handler=run_export)
 
+    av = subparsers.add_parser("average-models", help="average the weights of fine-tunes of one base (model soup)",
+                               description="Write the (weighted) mean of the weights of models that share base, "
+                                           "architecture and labels, as one fp16 model folder.")
+    av.add_argument("models", nargs="+", help="model folders or run folders (with model/)")
+    av.add_argument("--out", required=True, help="destination folder")
+    av.add_argument("--weights", type=float, nargs="+", help="one weight per model (default: equal)")
+    av.set_defaults(handler=run_average)
+
 
 def run_train(args: argparse.Namespace) -> int:
     """Handler of `train`."""
@@ -92,6 +105,7 @@ def run_train(args: argparse.Namespace) -> int:
         max_length=args.max_length or DEFAULT_MAX_LENGTH[args.task], seed=args.seed, resume=args.resume,
         save_steps=args.save_steps, logging_steps=args.logging_steps, eval_each_epoch=not args.no_eval,
         threads=args.threads, limit_train=args.limit_train,
+        extra=qa_commands.common_extra(args),
     )
     try:
         summary = train(cfg)
@@ -135,6 +149,19 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"exported to {dest}")
+    return 0
+
+
+def run_average(args: argparse.Namespace) -> int:
+    """Handler of `average-models`."""
+    from bert_desk.training.soup import SoupError, average_models
+
+    try:
+        dest = average_models(args.models, args.out, args.weights)
+    except (SoupError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"averaged {len(args.models)} models into {dest}")
     return 0
 
 

@@ -20,6 +20,8 @@ def _hyper(cfg: dict[str, Any], sampler: str = GROUPED_SAMPLER) -> str:
     rows = [f"| {k} | {cfg[k]} |" for k in keys if k in cfg]
     if cfg.get("extra", {}).get("bf16"):
         rows.append("| precision | bf16 autocast on CPU (fp16 on CUDA) |")
+    if cfg.get("extra", {}).get("label_smoothing"):
+        rows.append(f"| label smoothing | {cfg['extra']['label_smoothing']} |")
     rows.append("| scheduler | linear decay after warmup (warmup is a ratio of all steps) |")
     rows.append(f"| sampler | {sampler} |")
     rows.append("| optimiser | AdamW (torch) |")

@@ -27,7 +27,7 @@ def run_train_pretrain(args: argparse.Namespace) -> int:
         print("error: train pretrain needs --corpus FILE…", file=sys.stderr)
         return 2
     cfg = train_config(args, 128, {"corpus": corpus, "holdout_articles": args.holdout_articles,
-                                   "eval_sequences": args.eval_sequences, "bf16": args.bf16})
+                                   "eval_sequences": args.eval_sequences})
     try:
         summary = train_pretrain(cfg)
     except (DataFormatError, EngineError, ValueError) as exc:

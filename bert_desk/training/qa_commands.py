@@ -18,9 +18,6 @@ def add_train_options(parser: argparse.ArgumentParser) -> None:
                        help="qa / pretrain on SQuAD: share of whole articles held out for validation")
     group.add_argument("--eval-questions", type=int, default=2000,
                        help="qa: held-out questions scored after training (0: all)")
-    group.add_argument("--bf16", action="store_true",
-                       help="qa / pretrain on CPU: bfloat16 autocast (about 2x faster where the CPU has AVX512-BF16 "
-                            "or AMX; weights stay float32)")
 
 
 def add_evaluate_options(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +27,18 @@ def add_evaluate_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--predictions", metavar="FILE", help="qa: write {id: predicted answer} JSON here")
 
 
+def common_extra(args: argparse.Namespace) -> dict[str, Any]:
+    """`TrainConfig.extra` options every task shares (`--bf16`, `--label-smoothing`), only those that are set."""
+    extra: dict[str, Any] = {}
+    if args.bf16:
+        extra["bf16"] = True
+    if args.label_smoothing:
+        extra["label_smoothing"] = args.label_smoothing
+    return extra
+
+
 def train_config(args: argparse.Namespace, max_length: int, extra: dict[str, Any]) -> Any:
+    """TrainConfig of `train qa` / `train pretrain`: the common options plus the task's `extra`."""
     from bert_desk.training.runner import TrainConfig
 
     return TrainConfig(
@@ -39,7 +47,7 @@ def train_config(args: argparse.Namespace, max_length: int, extra: dict[str, Any
         warmup=args.warmup if args.warmup < 1 else int(args.warmup), weight_decay=args.weight_decay,
         max_length=args.max_length or max_length, seed=args.seed, resume=args.resume, save_steps=args.save_steps,
         logging_steps=args.logging_steps, eval_each_epoch=False, threads=args.threads,
-        limit_train=args.limit_train, extra=extra)
+        limit_train=args.limit_train, extra={**common_extra(args), **extra})
 
 
 def run_train_qa(args: argparse.Namespace) -> int:
@@ -52,7 +60,7 @@ def run_train_qa(args: argparse.Namespace) -> int:
         print("error: train qa needs --train FILE (SQuAD v1.1 JSON)", file=sys.stderr)
         return 2
     cfg = train_config(args, 256, {"doc_stride": args.doc_stride, "holdout_articles": args.holdout_articles,
-                                   "eval_questions": args.eval_questions, "bf16": args.bf16})
+                                   "eval_questions": args.eval_questions})
     try:
         summary = train_qa(cfg)
     except (DataFormatError, EngineError, ValueError) as exc:

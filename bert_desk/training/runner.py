@@ -99,7 +99,7 @@ def write_run_config(cfg: TrainConfig, base: str) -> Path:
 
 def training_arguments(cfg: TrainConfig, **overrides: Any) -> Any:
     """`TrainingArguments` from a TrainConfig (CPU unless CUDA; fp16 on CUDA, bf16 autocast on CPU when
-    `cfg.extra["bf16"]`; no evaluation by default)."""
+    `cfg.extra["bf16"]`; label smoothing from `cfg.extra["label_smoothing"]`; no evaluation by default)."""
     import torch
     from transformers import TrainingArguments
 
@@ -113,6 +113,7 @@ def training_arguments(cfg: TrainConfig, **overrides: Any) -> Any:
         logging_strategy="steps", logging_steps=cfg.logging_steps, logging_first_step=True, seed=cfg.seed,
         data_seed=cfg.seed, fp16=cuda, bf16=bf16, use_cpu=not cuda, report_to="none", disable_tqdm=True,
         dataloader_num_workers=0, optim="adamw_torch",
+        label_smoothing_factor=float(cfg.extra.get("label_smoothing", 0.0)),
     )
     kwargs.update(overrides)
     return TrainingArguments(**kwargs)

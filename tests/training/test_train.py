@@ -145,3 +145,24 @@ def test_export_from_checkpoint_when_run_stopped_early(tiny_models: dict[str, Pa
         assert {str(fh.get_tensor(k).dtype) for k in fh.keys()} == {"torch.float16"}  # noqa: SIM118
     assert json.loads((dest / "config.json").read_text())["dtype"] == "float32"
     assert (dest / "vocab.txt").read_text() == (tiny_models["sentiment"] / "vocab.txt").read_text()
+
+
+def test_label_smoothing_and_bf16_reach_the_trainer(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    data = sentiment_file(tmp_path)
+
+    def first_loss(out: Path, *options: str) -> float:
+        rc = main(["train", "sentiment", "--base", str(tiny_models["sentiment"]), "--train", str(data),
+                   "--valid", str(data), "--out", str(out), "--max-steps", "1", "--no-eval", "--threads", "1",
+                   "--seed", "3", *options])
+        assert rc == 0
+        return json.loads((out / "train_log.jsonl").read_text().splitlines()[0])["loss"]
+
+    plain = first_loss(tmp_path / "plain")
+    smoothed = first_loss(tmp_path / "smoothed", "--label-smoothing", "0.3")
+    first_loss(tmp_path / "both", "--label-smoothing", "0.3", "--bf16")
+
+    def extra(run: str) -> dict:
+        return json.loads((tmp_path / run / "run_config.json").read_text())["config"]["extra"]
+
+    assert extra("plain") == {} and extra("both") == {"bf16": True, "label_smoothing": 0.3}
+    assert smoothed != pytest.approx(plain, abs=1e-4)  # the smoothed loss is a different quantity
