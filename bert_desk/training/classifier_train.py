@@ -33,6 +33,8 @@ def _load_data(cfg: TrainConfig) -> tuple[list[Any], list[Any], list[str], dict[
                 info["dropped_overlapping_train_phrases"] = 0
         else:
             train, valid = D.fraction_split(examples, cfg.valid_fraction, cfg.seed)
+        if not cfg.valid:
+            info["valid_file"] = str(D.write_text_examples(valid, Path(cfg.out) / "valid.jsonl"))
         labels = sorted({e.label for e in train} | {e.label for e in valid})
     else:
         examples = read_token_examples(cfg.train)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,6 +46,14 @@ def map_text_labels(examples: Sequence[TextExample]) -> list[TextExample]:
     if {e.label for e in examples} <= set(SST2_LABELS):
         return [TextExample(e.text, SST2_LABELS[e.label]) for e in examples]
     return list(examples)
+
+
+def write_text_examples(examples: Sequence[TextExample], path: Path) -> Path:
+    """Write examples as JSONL `{"text", "label"}` (how a split-off validation set is kept for `evaluate`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [json.dumps({"text": e.text, "label": e.label}, ensure_ascii=False) for e in examples]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def ner_labels(examples: Sequence[TokenExample]) -> list[str]:

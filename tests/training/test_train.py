@@ -166,3 +166,19 @@ def test_label_smoothing_and_bf16_reach_the_trainer(tiny_models: dict[str, Path]
 
     assert extra("plain") == {} and extra("both") == {"bf16": True, "label_smoothing": 0.3}
     assert smoothed != pytest.approx(plain, abs=1e-4)  # the smoothed loss is a different quantity
+
+
+def test_split_off_validation_set_is_kept_for_evaluate(tiny_models: dict[str, Path], tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    summary = train(config(tmp_path, tiny_models["sentiment"], sentiment_file(tmp_path, repeat=3), valid=None,
+                           max_steps=8))
+    kept = tmp_path / "run" / "valid.jsonl"
+    assert summary["valid_file"] == str(kept)
+    records = [json.loads(line) for line in kept.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == summary["valid_examples"] and {r["label"] for r in records} <= {"NEGATIVE", "POSITIVE"}
+    capsys.readouterr()  # drop the training log
+    assert main(["evaluate", "sentiment", "--model", str(tmp_path / "run" / "model"), "--data", str(kept),
+                 "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["examples"] == summary["valid_examples"]
+    assert result["accuracy"] == pytest.approx(summary["valid"]["accuracy"])
