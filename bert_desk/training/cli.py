@@ -88,6 +88,9 @@ def add_parsers(subparsers: Any) -> None:
 def run_train(args: argparse.Namespace) -> int:
     """Handler of `train`."""
     if args.task in ("qa", "pretrain"):
+        if args.label_smoothing:  # their losses come from the model (span / MLM+NSP), not the Trainer's smoother
+            print(f"error: --label-smoothing applies to sentiment and ner, not {args.task}", file=sys.stderr)
+            return 2
         return (qa_commands.run_train_qa if args.task == "qa" else pretrain_commands.run_train_pretrain)(args)
     if not args.train:
         print(f"error: train {args.task} needs --train FILE", file=sys.stderr)
@@ -95,7 +98,7 @@ def run_train(args: argparse.Namespace) -> int:
     from bert_desk.engine.types import EngineError
     from bert_desk.training.classifier_train import train
     from bert_desk.training.readers import DataFormatError
-    from bert_desk.training.runner import TrainConfig
+    from bert_desk.training.runner import TrainConfig, extra_options
 
     cfg = TrainConfig(
         task=args.task, base=args.base, train=args.train, out=args.out, valid=args.valid,
@@ -105,7 +108,7 @@ def run_train(args: argparse.Namespace) -> int:
         max_length=args.max_length or DEFAULT_MAX_LENGTH[args.task], seed=args.seed, resume=args.resume,
         save_steps=args.save_steps, logging_steps=args.logging_steps, eval_each_epoch=not args.no_eval,
         threads=args.threads, limit_train=args.limit_train,
-        extra=qa_commands.common_extra(args),
+        extra=extra_options(args.bf16, args.label_smoothing),
     )
     try:
         summary = train(cfg)

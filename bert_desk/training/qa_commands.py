@@ -27,19 +27,9 @@ def add_evaluate_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--predictions", metavar="FILE", help="qa: write {id: predicted answer} JSON here")
 
 
-def common_extra(args: argparse.Namespace) -> dict[str, Any]:
-    """`TrainConfig.extra` options every task shares (`--bf16`, `--label-smoothing`), only those that are set."""
-    extra: dict[str, Any] = {}
-    if args.bf16:
-        extra["bf16"] = True
-    if args.label_smoothing:
-        extra["label_smoothing"] = args.label_smoothing
-    return extra
-
-
 def train_config(args: argparse.Namespace, max_length: int, extra: dict[str, Any]) -> Any:
     """TrainConfig of `train qa` / `train pretrain`: the common options plus the task's `extra`."""
-    from bert_desk.training.runner import TrainConfig
+    from bert_desk.training.runner import TrainConfig, extra_options
 
     return TrainConfig(
         task=args.task, base=args.base, train=args.train or "", out=args.out, valid=args.valid,
@@ -47,7 +37,7 @@ def train_config(args: argparse.Namespace, max_length: int, extra: dict[str, Any
         warmup=args.warmup if args.warmup < 1 else int(args.warmup), weight_decay=args.weight_decay,
         max_length=args.max_length or max_length, seed=args.seed, resume=args.resume, save_steps=args.save_steps,
         logging_steps=args.logging_steps, eval_each_epoch=False, threads=args.threads,
-        limit_train=args.limit_train, extra={**common_extra(args), **extra})
+        limit_train=args.limit_train, extra={**extra_options(args.bf16, args.label_smoothing), **extra})
 
 
 def run_train_qa(args: argparse.Namespace) -> int:

@@ -102,7 +102,8 @@ def render_card(summary: dict[str, Any], run: Path, command: str, note: str = ""
         f"# {title}", "", head, "", "## Base model", "", BASE_NOTE + ".", "", "## Data and licence", "", data, "",
         LICENCE, "", "## Training", "", "```", command, "```", "",
         _hyper(summary["config"], GROUPED_SAMPLER if task == "qa" else "random"), "",
-        f"Optimiser steps: {summary['global_step']}; training loss {summary['train_loss']:.4f} (mean over the last sitting); about "
+        f"Optimiser steps: {summary['global_step']}; training loss {summary['train_loss']:.4f} (mean over the last "
+        "sitting); about "
         f"{_training_minutes(run):.0f} min of training on {summary['hardware']} (shared 2-core machine, "
         "several sittings resumed from checkpoints). Weights are stored as fp16 safetensors; `config.json` asks "
         "loaders for float32.", *(["", note] if note else []), "", "## Validation metrics", "", score, "", "## Known limits", "",

@@ -47,6 +47,17 @@ class TrainConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def extra_options(bf16: bool, label_smoothing: float) -> dict[str, Any]:
+    """The `TrainConfig.extra` keys that `training_arguments` reads, only those that are set (so runs
+    without them keep an empty `extra`)."""
+    extra: dict[str, Any] = {}
+    if bf16:
+        extra["bf16"] = True
+    if label_smoothing:
+        extra["label_smoothing"] = label_smoothing
+    return extra
+
+
 def _progress_callback(progress: ProgressFn, cancel: CancelToken | None, log_path: Path) -> Any:
     from transformers import TrainerCallback
 

@@ -35,8 +35,8 @@ def _head_signature(folder: Path) -> tuple:
 def average_models(models: list[str | Path], dest: str | Path, weights: list[float] | None = None) -> Path:
     """Write the weighted mean of the models' weights to `dest` as fp16 safetensors.
 
-    A run folder stands for its `model/`. Config and tokenizer files come from the first model. Every model must have the same
-    architecture, labels and tensor shapes; `weights` (default equal) are normalised to sum to 1.
+    A run folder stands for its `model/`. Config and tokenizer files come from the first model. Every model
+    must have the same architecture, labels and tensor shapes; `weights` (default equal) are normalised to sum to 1.
     """
     import torch
     from safetensors.torch import load_file, save_file
@@ -47,9 +47,10 @@ def average_models(models: list[str | Path], dest: str | Path, weights: list[flo
     weights = list(weights) if weights else [1.0] * len(folders)
     if len(weights) != len(folders) or min(weights) < 0 or sum(weights) <= 0:
         raise SoupError("give one non-negative weight per model (not all zero)")
+    shares = [w / sum(weights) for w in weights]
     signature = _head_signature(folders[0])
     total: dict[str, torch.Tensor] = {}
-    for folder, weight in zip(folders, weights, strict=True):
+    for folder, share in zip(folders, shares, strict=True):
         if _head_signature(folder) != signature:
             raise SoupError(f"{folder}: architecture or labels differ from {folders[0]}")
         tensors = load_file(str(_weights_file(folder)))
@@ -59,7 +60,7 @@ def average_models(models: list[str | Path], dest: str | Path, weights: list[flo
             if name in total and total[name].shape != tensor.shape:
                 raise SoupError(f"{folder}: tensor {name} has shape {tuple(tensor.shape)}, "
                                 f"not {tuple(total[name].shape)}")
-            scaled = tensor.to(torch.float32) * (weight / sum(weights))
+            scaled = tensor.to(torch.float32) * share
             total[name] = total[name] + scaled if name in total else scaled
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
@@ -68,6 +69,6 @@ def average_models(models: list[str | Path], dest: str | Path, weights: list[flo
             shutil.copyfile(folders[0] / name, dest / name)
     save_file({k: v.to(torch.float16).contiguous() for k, v in total.items()}, str(dest / "model.safetensors"),
               metadata={"format": "pt"})
-    record = {"models": [str(f) for f in folders], "weights": [w / sum(weights) for w in weights]}
+    record = {"models": [str(f) for f in folders], "weights": shares}
     (dest / SOUP_RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return finalize_folder(dest)

@@ -168,6 +168,16 @@ def test_label_smoothing_and_bf16_reach_the_trainer(tiny_models: dict[str, Path]
     assert smoothed != pytest.approx(plain, abs=1e-4)  # the smoothed loss is a different quantity
 
 
+
+def test_label_smoothing_is_refused_where_the_model_computes_its_own_loss(
+        tiny_models: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for task in ("qa", "pretrain"):
+        assert main(["train", task, "--base", str(tiny_models["qa"]), "--out", str(tmp_path / task),
+                     "--label-smoothing", "0.1"]) == 2
+        assert f"--label-smoothing applies to sentiment and ner, not {task}" in capsys.readouterr().err
+        assert not (tmp_path / task).exists()
+
+
 def test_split_off_validation_set_is_kept_for_evaluate(tiny_models: dict[str, Path], tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     summary = train(config(tmp_path, tiny_models["sentiment"], sentiment_file(tmp_path, repeat=3), valid=None,
