@@ -97,30 +97,18 @@ def run_train(args: argparse.Namespace) -> int:
         return 2
     from bert_desk.engine.types import EngineError
     from bert_desk.training.classifier_train import train
+    from bert_desk.training.export import export_if_asked
     from bert_desk.training.readers import DataFormatError
-    from bert_desk.training.runner import TrainConfig, extra_options
+    from bert_desk.training.runner import config_from_args
 
-    cfg = TrainConfig(
-        task=args.task, base=args.base, train=args.train, out=args.out, valid=args.valid,
-        valid_fraction=args.valid_fraction, holdout=args.holdout, holdout_min_words=args.holdout_min_words,
-        epochs=args.epochs, max_steps=args.max_steps, batch_size=args.batch_size, lr=args.lr,
-        warmup=args.warmup if args.warmup < 1 else int(args.warmup), weight_decay=args.weight_decay,
-        max_length=args.max_length or DEFAULT_MAX_LENGTH[args.task], seed=args.seed, resume=args.resume,
-        save_steps=args.save_steps, logging_steps=args.logging_steps, eval_each_epoch=not args.no_eval,
-        threads=args.threads, limit_train=args.limit_train,
-        extra=extra_options(args.bf16, args.label_smoothing),
-    )
+    cfg = config_from_args(args, max_length=DEFAULT_MAX_LENGTH[args.task], eval_each_epoch=not args.no_eval)
     try:
         summary = train(cfg)
     except (DataFormatError, EngineError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(_summary_text(args.task, summary["valid"]))
-    if args.export_to:
-        from bert_desk.training.export import export_model
-
-        export_model(args.out, args.export_to)
-        print(f"exported to {args.export_to}")
+    export_if_asked(args)
     return 0
 
 

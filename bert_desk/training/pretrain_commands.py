@@ -18,16 +18,18 @@ def add_train_options(parser: argparse.ArgumentParser) -> None:
 def run_train_pretrain(args: argparse.Namespace) -> int:
     """Handler of `train pretrain`."""
     from bert_desk.engine.types import EngineError
+    from bert_desk.training.export import export_if_asked
     from bert_desk.training.pretrain_train import train_pretrain
-    from bert_desk.training.qa_commands import export_if_asked, train_config
     from bert_desk.training.readers import DataFormatError
+    from bert_desk.training.runner import config_from_args
 
     corpus = list(args.corpus or []) or ([args.train] if args.train else [])
     if not corpus:
         print("error: train pretrain needs --corpus FILE…", file=sys.stderr)
         return 2
-    cfg = train_config(args, 128, {"corpus": corpus, "holdout_articles": args.holdout_articles,
-                                   "eval_sequences": args.eval_sequences})
+    cfg = config_from_args(args, max_length=128, eval_each_epoch=False,
+                           extra={"corpus": corpus, "holdout_articles": args.holdout_articles,
+                                  "eval_sequences": args.eval_sequences})
     try:
         summary = train_pretrain(cfg)
     except (DataFormatError, EngineError, ValueError) as exc:

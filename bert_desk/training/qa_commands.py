@@ -27,30 +27,20 @@ def add_evaluate_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--predictions", metavar="FILE", help="qa: write {id: predicted answer} JSON here")
 
 
-def train_config(args: argparse.Namespace, max_length: int, extra: dict[str, Any]) -> Any:
-    """TrainConfig of `train qa` / `train pretrain`: the common options plus the task's `extra`."""
-    from bert_desk.training.runner import TrainConfig, extra_options
-
-    return TrainConfig(
-        task=args.task, base=args.base, train=args.train or "", out=args.out, valid=args.valid,
-        epochs=args.epochs, max_steps=args.max_steps, batch_size=args.batch_size, lr=args.lr,
-        warmup=args.warmup if args.warmup < 1 else int(args.warmup), weight_decay=args.weight_decay,
-        max_length=args.max_length or max_length, seed=args.seed, resume=args.resume, save_steps=args.save_steps,
-        logging_steps=args.logging_steps, eval_each_epoch=False, threads=args.threads,
-        limit_train=args.limit_train, extra={**extra_options(args.bf16, args.label_smoothing), **extra})
-
-
 def run_train_qa(args: argparse.Namespace) -> int:
     """Handler of `train qa`."""
     from bert_desk.engine.types import EngineError
+    from bert_desk.training.export import export_if_asked
     from bert_desk.training.qa_train import train_qa
     from bert_desk.training.readers import DataFormatError
+    from bert_desk.training.runner import config_from_args
 
     if not args.train:
         print("error: train qa needs --train FILE (SQuAD v1.1 JSON)", file=sys.stderr)
         return 2
-    cfg = train_config(args, 256, {"doc_stride": args.doc_stride, "holdout_articles": args.holdout_articles,
-                                   "eval_questions": args.eval_questions})
+    cfg = config_from_args(args, max_length=256, eval_each_epoch=False,
+                           extra={"doc_stride": args.doc_stride, "holdout_articles": args.holdout_articles,
+                                  "eval_questions": args.eval_questions})
     try:
         summary = train_qa(cfg)
     except (DataFormatError, EngineError, ValueError) as exc:
@@ -84,11 +74,3 @@ def run_evaluate_qa(args: argparse.Namespace) -> int:
 def qa_summary_text(metrics: dict[str, Any]) -> str:
     return (f"exact match {metrics['exact_match']:.2f}, F1 {metrics['f1']:.2f} "
             f"on {metrics['examples']} questions (official SQuAD v1.1 normalisation)")
-
-
-def export_if_asked(args: argparse.Namespace) -> None:
-    if args.export_to:
-        from bert_desk.training.export import export_model
-
-        export_model(args.out, args.export_to)
-        print(f"exported to {args.export_to}")

@@ -192,3 +192,30 @@ def test_split_off_validation_set_is_kept_for_evaluate(tiny_models: dict[str, Pa
     result = json.loads(capsys.readouterr().out)
     assert result["examples"] == summary["valid_examples"]
     assert result["accuracy"] == pytest.approx(summary["valid"]["accuracy"])
+
+
+def _train_args(argv: list[str]) -> object:
+    import argparse
+
+    from bert_desk.training.cli import add_parsers
+
+    parser = argparse.ArgumentParser()
+    add_parsers(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["train", *argv])
+
+
+def test_one_config_builder_serves_every_task() -> None:
+    from bert_desk.training.runner import config_from_args
+
+    qa = config_from_args(_train_args(["qa", "--base", "b", "--train", "s.json", "--out", "o", "--warmup", "30",
+                                       "--bf16"]),
+                          max_length=256, eval_each_epoch=False, extra={"doc_stride": 64})
+    assert (qa.task, qa.max_length, qa.warmup, qa.eval_each_epoch) == ("qa", 256, 30, False)
+    assert qa.extra == {"bf16": True, "doc_stride": 64}
+    sentiment = config_from_args(_train_args(["sentiment", "--base", "b", "--train", "t.tsv", "--out", "o",
+                                              "--max-length", "96", "--holdout", "50", "--label-smoothing", "0.1"]),
+                                 max_length=64)
+    assert (sentiment.max_length, sentiment.holdout, sentiment.eval_each_epoch) == (96, 50, True)
+    assert sentiment.extra == {"label_smoothing": 0.1}
+    pretrain = config_from_args(_train_args(["pretrain", "--base", "b", "--out", "o"]), max_length=128)
+    assert (pretrain.train, pretrain.max_length, pretrain.extra) == ("", 128, {})
