@@ -95,17 +95,12 @@ def run_train(args: argparse.Namespace) -> int:
     if not args.train:
         print(f"error: train {args.task} needs --train FILE", file=sys.stderr)
         return 2
-    from bert_desk.engine.types import EngineError
     from bert_desk.training.classifier_train import train
-    from bert_desk.training.export import export_if_asked
-    from bert_desk.training.readers import DataFormatError
-    from bert_desk.training.runner import config_from_args
+    from bert_desk.training.command_helpers import config_from_args, export_if_asked, reporting_errors
 
     cfg = config_from_args(args, max_length=DEFAULT_MAX_LENGTH[args.task], eval_each_epoch=not args.no_eval)
-    try:
-        summary = train(cfg)
-    except (DataFormatError, EngineError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    summary = reporting_errors(train, cfg)
+    if summary is None:
         return 2
     print(_summary_text(args.task, summary["valid"]))
     export_if_asked(args)
@@ -116,15 +111,13 @@ def run_evaluate(args: argparse.Namespace) -> int:
     """Handler of `evaluate`."""
     if args.task == "qa":
         return qa_commands.run_evaluate_qa(args)
-    from bert_desk.engine.types import EngineError
+    from bert_desk.training.command_helpers import reporting_errors
     from bert_desk.training.evaluate import evaluate
-    from bert_desk.training.readers import DataFormatError
 
-    try:
-        result = evaluate(args.task, args.model, args.data, limit=args.limit, batch_size=args.batch_size,
-                          max_length=args.max_length or DEFAULT_MAX_LENGTH[args.task], threads=args.threads)
-    except (DataFormatError, EngineError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    result = reporting_errors(evaluate, args.task, args.model, args.data, limit=args.limit,
+                              batch_size=args.batch_size, threads=args.threads,
+                              max_length=args.max_length or DEFAULT_MAX_LENGTH[args.task])
+    if result is None:
         return 2
     print(json.dumps(result, indent=2) if args.json else _summary_text(args.task, result))
     return 0
@@ -132,12 +125,11 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Handler of `export-model`."""
+    from bert_desk.training.command_helpers import reporting_errors
     from bert_desk.training.export import export_model
 
-    try:
-        dest = export_model(args.run, args.dest, base=args.base)
-    except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    dest = reporting_errors(export_model, args.run, args.dest, base=args.base)
+    if dest is None:
         return 2
     print(f"exported to {dest}")
     return 0
@@ -145,12 +137,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_average(args: argparse.Namespace) -> int:
     """Handler of `average-models`."""
-    from bert_desk.training.soup import SoupError, average_models
+    from bert_desk.training.command_helpers import reporting_errors
+    from bert_desk.training.soup import average_models
 
-    try:
-        dest = average_models(args.models, args.out, args.weights)
-    except (SoupError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    dest = reporting_errors(average_models, args.models, args.out, args.weights)
+    if dest is None:
         return 2
     print(f"averaged {len(args.models)} models into {dest}")
     return 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "vocab.txt",
                "special_tokens_map.json")
@@ -91,9 +90,3 @@ def export_model(run: str | Path, dest: str | Path, base: str | None = None) -> 
             (dest / name).chmod(0o644)
     return dest
 
-
-def export_if_asked(args: Any) -> None:
-    """After `bert-desk train … --export-to DIR`: copy the run's final model to DIR and say so."""
-    if args.export_to:
-        export_model(args.out, args.export_to)
-        print(f"exported to {args.export_to}")

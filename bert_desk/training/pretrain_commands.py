@@ -17,11 +17,8 @@ def add_train_options(parser: argparse.ArgumentParser) -> None:
 
 def run_train_pretrain(args: argparse.Namespace) -> int:
     """Handler of `train pretrain`."""
-    from bert_desk.engine.types import EngineError
-    from bert_desk.training.export import export_if_asked
+    from bert_desk.training.command_helpers import config_from_args, export_if_asked, reporting_errors
     from bert_desk.training.pretrain_train import train_pretrain
-    from bert_desk.training.readers import DataFormatError
-    from bert_desk.training.runner import config_from_args
 
     corpus = list(args.corpus or []) or ([args.train] if args.train else [])
     if not corpus:
@@ -30,10 +27,8 @@ def run_train_pretrain(args: argparse.Namespace) -> int:
     cfg = config_from_args(args, max_length=128, eval_each_epoch=False,
                            extra={"corpus": corpus, "holdout_articles": args.holdout_articles,
                                   "eval_sequences": args.eval_sequences})
-    try:
-        summary = train_pretrain(cfg)
-    except (DataFormatError, EngineError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    summary = reporting_errors(train_pretrain, cfg)
+    if summary is None:
         return 2
     valid = summary["valid"]
     print(f"masked-token top-1 {valid['masked_token_accuracy'] * 100:.2f} % ({int(valid['masked_tokens'])} [MASK] "

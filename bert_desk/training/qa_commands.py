@@ -29,11 +29,8 @@ def add_evaluate_options(parser: argparse.ArgumentParser) -> None:
 
 def run_train_qa(args: argparse.Namespace) -> int:
     """Handler of `train qa`."""
-    from bert_desk.engine.types import EngineError
-    from bert_desk.training.export import export_if_asked
+    from bert_desk.training.command_helpers import config_from_args, export_if_asked, reporting_errors
     from bert_desk.training.qa_train import train_qa
-    from bert_desk.training.readers import DataFormatError
-    from bert_desk.training.runner import config_from_args
 
     if not args.train:
         print("error: train qa needs --train FILE (SQuAD v1.1 JSON)", file=sys.stderr)
@@ -41,10 +38,8 @@ def run_train_qa(args: argparse.Namespace) -> int:
     cfg = config_from_args(args, max_length=256, eval_each_epoch=False,
                            extra={"doc_stride": args.doc_stride, "holdout_articles": args.holdout_articles,
                                   "eval_questions": args.eval_questions})
-    try:
-        summary = train_qa(cfg)
-    except (DataFormatError, EngineError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    summary = reporting_errors(train_qa, cfg)
+    if summary is None:
         return 2
     print(qa_summary_text(summary["valid"]))
     anchoring = summary["anchoring"]
@@ -56,16 +51,13 @@ def run_train_qa(args: argparse.Namespace) -> int:
 
 def run_evaluate_qa(args: argparse.Namespace) -> int:
     """Handler of `evaluate qa`: official SQuAD EM/F1 of the engine's answers."""
-    from bert_desk.engine.types import EngineError
+    from bert_desk.training.command_helpers import reporting_errors
     from bert_desk.training.qa_train import evaluate_qa
-    from bert_desk.training.readers import DataFormatError
 
-    try:
-        result = evaluate_qa(args.model, args.data, limit=args.limit, max_length=args.max_length or 384,
-                             doc_stride=args.doc_stride, device=args.device, threads=args.threads,
-                             predictions_out=args.predictions)
-    except (DataFormatError, EngineError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    result = reporting_errors(evaluate_qa, args.model, args.data, limit=args.limit,
+                              max_length=args.max_length or 384, doc_stride=args.doc_stride, device=args.device,
+                              threads=args.threads, predictions_out=args.predictions)
+    if result is None:
         return 2
     print(json.dumps(result, indent=2) if args.json else qa_summary_text(result))
     return 0

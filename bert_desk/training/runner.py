@@ -58,21 +58,6 @@ def extra_options(bf16: bool, label_smoothing: float) -> dict[str, Any]:
     return extra
 
 
-def config_from_args(args: Any, *, max_length: int, eval_each_epoch: bool = True,
-                     extra: dict[str, Any] | None = None) -> TrainConfig:
-    """The one `TrainConfig` of a `bert-desk train` command line: its common options, the task's default
-    `max_length` (used when `--max-length` is not given) and the task's own `extra` keys."""
-    return TrainConfig(
-        task=args.task, base=args.base, train=args.train or "", out=args.out, valid=args.valid,
-        valid_fraction=args.valid_fraction, holdout=args.holdout, holdout_min_words=args.holdout_min_words,
-        epochs=args.epochs, max_steps=args.max_steps, batch_size=args.batch_size, lr=args.lr,
-        warmup=args.warmup if args.warmup < 1 else int(args.warmup), weight_decay=args.weight_decay,
-        max_length=args.max_length or max_length, seed=args.seed, resume=args.resume,
-        save_steps=args.save_steps, logging_steps=args.logging_steps, eval_each_epoch=eval_each_epoch,
-        threads=args.threads, limit_train=args.limit_train,
-        extra={**extra_options(args.bf16, args.label_smoothing), **(extra or {})})
-
-
 def _progress_callback(progress: ProgressFn, cancel: CancelToken | None, log_path: Path) -> Any:
     from transformers import TrainerCallback
 

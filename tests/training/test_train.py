@@ -205,7 +205,7 @@ def _train_args(argv: list[str]) -> object:
 
 
 def test_one_config_builder_serves_every_task() -> None:
-    from bert_desk.training.runner import config_from_args
+    from bert_desk.training.command_helpers import config_from_args
 
     qa = config_from_args(_train_args(["qa", "--base", "b", "--train", "s.json", "--out", "o", "--warmup", "30",
                                        "--bf16"]),
