@@ -1,4 +1,5 @@
-"""argparse front end: `train sentiment|ner ...` and `evaluate sentiment|ner ...`.
+"""argparse front end: `train sentiment|ner|qa|pretrain`, `evaluate sentiment|ner|qa|pretrain`, `export-model`,
+`average-models`.
 
 The app's CLI calls `add_parsers(subparsers)`; each sub-command sets `handler(args) -> int`.
 """
@@ -14,7 +15,7 @@ from bert_desk.training import pretrain_commands, qa_commands
 
 TASK_CHOICES = ("sentiment", "ner")
 TRAIN_CHOICES = (*TASK_CHOICES, "qa", "pretrain")
-EVALUATE_CHOICES = (*TASK_CHOICES, "qa")
+EVALUATE_CHOICES = (*TASK_CHOICES, "qa", "pretrain")
 DEFAULT_MAX_LENGTH = {"sentiment": 64, "ner": 128}
 
 
@@ -57,16 +58,19 @@ def add_parsers(subparsers: Any) -> None:
     tr.set_defaults(handler=run_train)
 
     ev = subparsers.add_parser("evaluate", help="score a model on labelled data",
-                               description="Accuracy and per-class P/R/F1, or entity-level P/R/F1.")
+                               description="Accuracy and per-class P/R/F1, entity-level P/R/F1, SQuAD EM/F1, or "
+                                           "masked-token and NSP accuracy.")
     ev.add_argument("task", choices=EVALUATE_CHOICES)
     ev.add_argument("--model", required=True, help="model spec: folder, bundled:<task> or HF id")
-    ev.add_argument("--data", required=True, help="labelled file")
+    ev.add_argument("--data", required=True, help="labelled file (pretrain: plain text or SQuAD JSON)")
     ev.add_argument("--json", action="store_true", help="print metrics as JSON")
-    ev.add_argument("--limit", type=int, default=0, help="evaluate only the first N examples")
+    ev.add_argument("--limit", type=int, default=0,
+                    help="evaluate only the first N examples (pretrain: sentence pairs)")
     ev.add_argument("--batch-size", type=int, default=32)
     ev.add_argument("--max-length", type=int)
     ev.add_argument("--threads", type=int, default=2)
     qa_commands.add_evaluate_options(ev)
+    pretrain_commands.add_evaluate_options(ev)
     ev.set_defaults(handler=run_evaluate)
 
     ex = subparsers.add_parser("export-model", help="copy a trained model folder (fp16) into a destination",
@@ -109,8 +113,8 @@ def run_train(args: argparse.Namespace) -> int:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """Handler of `evaluate`."""
-    if args.task == "qa":
-        return qa_commands.run_evaluate_qa(args)
+    if args.task in ("qa", "pretrain"):
+        return (qa_commands.run_evaluate_qa if args.task == "qa" else pretrain_commands.run_evaluate_pretrain)(args)
     from bert_desk.training.command_helpers import reporting_errors
     from bert_desk.training.evaluate import evaluate
 

@@ -1,4 +1,4 @@
-"""`train pretrain`: options added to the training CLI's `train` parser, and the handler."""
+"""`train pretrain` and `evaluate pretrain`: options added to the training CLI's parsers, and their handlers."""
 
 from __future__ import annotations
 
@@ -13,6 +13,15 @@ def add_train_options(parser: argparse.ArgumentParser) -> None:
                        help="pretrain: plain-text files (documents separated by blank lines) or SQuAD JSON")
     group.add_argument("--eval-sequences", type=int, default=2000,
                        help="pretrain: held-out sentence pairs scored after training")
+
+
+def add_evaluate_options(parser: argparse.ArgumentParser) -> None:
+    """Options of `evaluate pretrain` (`--limit N`: the first N sentence pairs; `--device` comes from qa)."""
+    group = parser.add_argument_group("pretrain (masked LM + NSP on plain text or SQuAD JSON in --data)")
+    group.add_argument("--holdout-articles", type=float, default=0.0,
+                       help="pretrain: score only the articles/documents that `train pretrain` with this fraction "
+                            "and --seed held out (default 0: every document)")
+    group.add_argument("--seed", type=int, default=13, help="pretrain: seed of the held-out split, pairs and masks")
 
 
 def run_train_pretrain(args: argparse.Namespace) -> int:
@@ -30,9 +39,31 @@ def run_train_pretrain(args: argparse.Namespace) -> int:
     summary = reporting_errors(train_pretrain, cfg)
     if summary is None:
         return 2
-    valid = summary["valid"]
-    print(f"masked-token top-1 {valid['masked_token_accuracy'] * 100:.2f} % ({int(valid['masked_tokens'])} [MASK] "
-          f"tokens), all selected {valid['selected_token_accuracy'] * 100:.2f} %; NSP accuracy "
-          f"{valid['nsp_accuracy'] * 100:.2f} % ({int(valid['pairs'])} held-out pairs)")
+    print(scores_text(summary["valid"]))
     export_if_asked(args)
     return 0
+
+
+def run_evaluate_pretrain(args: argparse.Namespace) -> int:
+    """Handler of `evaluate pretrain`: masked-token and NSP accuracy of a checkpoint's pre-training heads."""
+    import json
+
+    from bert_desk.training.command_helpers import reporting_errors
+    from bert_desk.training.pretrain_eval import evaluate_pretrain
+
+    result = reporting_errors(evaluate_pretrain, args.model, [args.data], holdout_articles=args.holdout_articles,
+                              seed=args.seed, max_length=args.max_length or 128, eval_sequences=args.limit,
+                              batch_size=args.batch_size, device=args.device, threads=args.threads)
+    if result is None:
+        return 2
+    print(json.dumps(result, indent=2) if args.json else scores_text(result))
+    return 0
+
+
+def scores_text(scores: dict[str, float]) -> str:
+    """One line: masked-token top-1 ([MASK] positions and all selected), NSP accuracy, pairs scored."""
+    nsp = (f"NSP accuracy {scores['nsp_accuracy'] * 100:.2f} %" if "nsp_accuracy" in scores
+           else "no NSP head")
+    return (f"masked-token top-1 {scores['masked_token_accuracy'] * 100:.2f} % ({int(scores['masked_tokens'])} "
+            f"[MASK] tokens), all selected {scores['selected_token_accuracy'] * 100:.2f} %; {nsp} "
+            f"({int(scores['pairs'])} held-out pairs)")

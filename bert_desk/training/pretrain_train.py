@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,10 @@ from bert_desk.engine.pretrain import mlm_collator
 from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 from bert_desk.training import pretrain_data as P
 from bert_desk.training.data import resolve_base
+from bert_desk.training.pretrain_eval import SHORT_SEQ_PROB, build_pairs, evaluate_batches, masked_batches
 from bert_desk.training.runner import TrainConfig
 
-DEFAULTS = {"holdout_articles": 0.05, "eval_sequences": 2000, "short_seq_prob": 0.1, "corpus": []}
+DEFAULTS = {"holdout_articles": 0.05, "eval_sequences": 2000, "short_seq_prob": SHORT_SEQ_PROB, "corpus": []}
 
 
 def _option(cfg: TrainConfig, key: str) -> Any:
@@ -69,56 +69,6 @@ def sparse_trainer_class() -> Any:
             return (loss, {"loss": loss}) if return_outputs else loss
 
     return PretrainingTrainer
-
-
-def masked_batches(tokenizer: Any, features: Sequence[dict[str, Any]], batch_size: int, seed: int) -> list[dict]:
-    """Features collated (padded and masked) once with a seeded collator: a fixed evaluation set."""
-    collator = mlm_collator(tokenizer, seed=seed)
-    return [collator([dict(f) for f in features[i:i + batch_size]]) for i in range(0, len(features), batch_size)]
-
-
-def evaluate_batches(model: Any, batches: Sequence[dict[str, Any]], mask_id: int,
-                     cancel: CancelToken | None = None) -> dict[str, float]:
-    """Masked-token top-1 accuracy ([MASK] positions, and all selected positions) and NSP accuracy."""
-    import torch
-
-    model.eval()
-    device = next(model.parameters()).device
-    hits = total = sel_hits = sel_total = nsp_hits = nsp_total = 0
-    loss_sum = 0.0
-    with torch.inference_mode():
-        for batch in batches:
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-            inputs = {k: v.to(device) for k, v in batch.items() if k != "special_tokens_mask"}
-            out = model(**inputs)
-            loss_sum += float(out.loss) * len(batch["input_ids"])
-            labels = inputs["labels"]
-            selected = labels != -100
-            pred = out.prediction_logits.argmax(-1)
-            correct = (pred == labels) & selected
-            at_mask = selected & (inputs["input_ids"] == mask_id)
-            hits += int((correct & at_mask).sum())
-            total += int(at_mask.sum())
-            sel_hits += int(correct.sum())
-            sel_total += int(selected.sum())
-            nsp_pred = out.seq_relationship_logits.argmax(-1)
-            nsp_hits += int((nsp_pred == inputs["next_sentence_label"]).sum())
-            nsp_total += len(nsp_pred)
-    model.train()
-    return {"masked_token_accuracy": hits / max(1, total), "masked_tokens": float(total),
-            "selected_token_accuracy": sel_hits / max(1, sel_total), "selected_tokens": float(sel_total),
-            "nsp_accuracy": nsp_hits / max(1, nsp_total), "pairs": float(nsp_total),
-            "loss": loss_sum / max(1, nsp_total)}
-
-
-def build_pairs(tokenizer: Any, docs: Sequence[P.Document], max_length: int, seed: int,
-                short_seq_prob: float) -> list[dict[str, Any]]:
-    """Encoded NSP pairs ([CLS] A [SEP] B [SEP]) of `docs`."""
-    ids = P.tokenize_documents(tokenizer, docs)
-    pairs = P.make_nsp_pairs(ids, max_tokens=max_length - 3, seed=seed, groups=[d.group for d in docs],
-                             short_seq_prob=short_seq_prob)
-    return [P.encode_pair(p, tokenizer.cls_token_id, tokenizer.sep_token_id) for p in pairs]
 
 
 def train_pretrain(cfg: TrainConfig, *, progress: ProgressFn = no_progress, cancel: CancelToken | None = None

@@ -23,7 +23,7 @@ def add_train_options(parser: argparse.ArgumentParser) -> None:
 def add_evaluate_options(parser: argparse.ArgumentParser) -> None:
     """Options of `evaluate qa`."""
     parser.add_argument("--doc-stride", type=int, default=128, help="qa: overlap of context windows")
-    parser.add_argument("--device", default="cpu", help="qa: auto, cpu, cuda or mps (default cpu)")
+    parser.add_argument("--device", default="cpu", help="qa / pretrain: auto, cpu, cuda or mps (default cpu)")
     parser.add_argument("--predictions", metavar="FILE", help="qa: write {id: predicted answer} JSON here")
 
 

@@ -69,6 +69,7 @@ def test_pretrain_cli_trains_scores_resumes_and_loads(bare_base: Path, tmp_path:
     losses = [r["loss"] for r in map(json.loads, (run / "train_log.jsonl").read_text().splitlines()) if "loss" in r]
     assert len(losses) == 8 and min(losses[-3:]) < losses[0]  # MLM + NSP loss falls from its random start
     assert json.loads((run / "model" / "config.json").read_text())["architectures"] == ["BertForPreTraining"]
+    assert_evaluate_reproduces(run / "checkpoint-8", text, valid, capsys, tmp_path)
 
     assert main([*args, "--max-steps", "10", "--resume"]) == 0
     resumed = json.loads((run / "metrics.json").read_text())
@@ -92,6 +93,41 @@ def test_pretrain_cli_trains_scores_resumes_and_loads(bare_base: Path, tmp_path:
     assert (run / "model-from-checkpoint" / "config.json").is_file()
     assert "masked-token top-1" in (dest / "README.md").read_text()
     assert json.loads((dest / "config.json").read_text())["architectures"] == ["BertForPreTraining"]
+
+
+def assert_evaluate_reproduces(checkpoint: Path, text: Path, valid: dict, capsys: pytest.CaptureFixture[str],
+                               tmp_path: Path) -> None:
+    """`evaluate pretrain` with the run's fraction, seed and limits scores the very pairs and masks the run
+    scored (same figures from the fp32 checkpoint); a masked-LM-only copy gets the same masked-LM figures and
+    no NSP score; a checkpoint without a masked-LM head is refused with an error line."""
+    from transformers import BertForMaskedLM, BertTokenizerFast
+
+    command = ["evaluate", "pretrain", "--data", str(text), "--holdout-articles", "0.2", "--limit", "64",
+               "--max-length", "32", "--threads", "1", "--json"]
+    capsys.readouterr()
+    assert main([*command, "--model", str(checkpoint)]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    for key in ("pairs", "masked_tokens", "masked_token_accuracy", "selected_token_accuracy", "nsp_accuracy"):
+        assert scores[key] == valid[key], key
+    assert scores["loss"] == pytest.approx(valid["loss"], rel=1e-4)
+
+    mlm_only = tmp_path / "mlm-only"
+    BertForMaskedLM.from_pretrained(checkpoint).save_pretrained(mlm_only)
+    BertTokenizerFast.from_pretrained(checkpoint).save_pretrained(mlm_only)
+    assert main([*command, "--model", str(mlm_only)]) == 0
+    partial = json.loads(capsys.readouterr().out)
+    assert "nsp_accuracy" not in partial
+    assert partial["masked_token_accuracy"] == valid["masked_token_accuracy"]
+    assert main([*command[:-1], "--model", str(mlm_only)]) == 0
+    assert "no NSP head" in capsys.readouterr().out
+
+    bare = tmp_path / "bare-copy"
+    from transformers import BertModel
+
+    BertModel.from_pretrained(checkpoint).save_pretrained(bare)
+    BertTokenizerFast.from_pretrained(checkpoint).save_pretrained(bare)
+    assert main([*command, "--model", str(bare)]) == 2
+    assert "error:" in capsys.readouterr().err
 
 
 def test_pretrain_on_squad_contexts_holds_out_articles(bare_base: Path, tmp_path: Path) -> None:
