@@ -84,6 +84,13 @@ def render_card(summary: dict[str, Any], run: Path, command: str, note: str = ""
                  f"{valid['masked_token_accuracy'] * 100:.2f} %** ({int(valid['masked_tokens'])} [MASK] tokens; "
                  f"{valid['selected_token_accuracy'] * 100:.2f} % over all selected tokens incl. random/unchanged) · "
                  f"**NSP accuracy {valid['nsp_accuracy'] * 100:.2f} %** · loss {valid['loss']:.3f}")
+        cfg, extra = summary["config"], summary["config"].get("extra", {})
+        batch = f" --batch-size {cfg['batch_size']}" if cfg["batch_size"] > 32 else ""  # masks depend on it
+        score += ("\n\nThe same pairs and masks are scored again by `bert-desk evaluate pretrain --model "
+                  "bundled:pretrain --data ../shared/data/squad/train-v1.1.reconstructed.json --holdout-articles "
+                  f"{extra.get('holdout_articles', 0.05)} --seed {cfg['seed']} --limit {extra.get('eval_sequences', 2000)} "
+                  f"--max-length {cfg['max_length']}{batch}` (the figures above come from the float32 weights at the end "
+                  "of training; the fp16 copy shipped here can differ in the last digit).")
         check = summary["collator_check"]
         data = (f"The contexts (not the questions) of the {SQUAD_NOTE}\n\nParagraphs deduplicated and split into "
                 "sentences with spaCy's rule-based sentencizer; each paragraph a document. Pairs: "
