@@ -1,6 +1,6 @@
 """Benchmark a 20,000-document annotation project: build, open, list, move between documents.
 
-Usage: python scripts/bench_project.py [--docs 20000] [--chars 800] [--keep PATH] [--export]
+Usage: python scripts/bench_project.py [--docs 20000] [--chars 800] [--keep PATH] [--export] [--import-file FILE]
 Prints timings; not a test.
 """
 
@@ -54,6 +54,8 @@ def main() -> int:
     parser.add_argument("--chars", type=int, default=800, help="approximate characters per document")
     parser.add_argument("--keep", type=Path, help="write the project here instead of a temporary folder")
     parser.add_argument("--export", action="store_true", help="also time a JSONL export (spaCy tokenisation)")
+    parser.add_argument("--import-file", type=Path, metavar="FILE",
+                        help="also time importing FILE into a fresh project (e.g. SQuAD train: parse + store)")
     args = parser.parse_args()
     rng = random.Random(7)
     folder = tempfile.TemporaryDirectory()
@@ -93,7 +95,9 @@ def main() -> int:
     here = ids[len(ids) // 2]
     timed("neighbor(next unreviewed ner)", lambda: project.neighbor(here, task="ner", status="unreviewed"), 200)
     timed("index_of(doc) in filtered list", lambda: project.index_of(here, task="ner", status="unreviewed"), 20)
-    timed("add_span (one committed edit, fsync)", lambda: project.add_span(rng.choice(ids), 0, 8, "MISC"), 20)
+    fresh_docs = iter(rng.sample(ids, min(20, len(ids))))  # one span per document: spans may not overlap
+    timed("add_span (one committed edit, fsync)", lambda: project.add_span(next(fresh_docs), 0, 8, "MISC"),
+          min(20, len(ids)))
     timed("stats()", project.stats, 3)
     if args.export:
         from bert_desk.project.exporters import export_project
@@ -101,6 +105,14 @@ def main() -> int:
         out = path.with_suffix(".jsonl")
         timed("export jsonl (all documents)", lambda: export_project(project, "jsonl", out))
     project.close()
+    if args.import_file:
+        from bert_desk.project.importers import import_file, read_file
+
+        records = timed(f"parse {args.import_file.name}", lambda: read_file(args.import_file))
+        print(f"{'  documents / questions':<44}{len(records):9,} / {sum(len(r.questions) for r in records):,}")
+        fresh = Project.create(path.with_name("imported.bdesk"), overwrite=True)
+        timed(f"import {args.import_file.name} (parse + store)", lambda: import_file(fresh, args.import_file))
+        fresh.close()
     folder.cleanup()
     return 0
 

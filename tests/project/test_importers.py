@@ -192,6 +192,24 @@ def test_squad_errors(tmp_path: Path, project: Project) -> None:
     assert info.value.line == 3
 
 
+@pytest.mark.parametrize("ensure_ascii", [False, True])
+def test_squad_paragraphs_keep_their_lines(tmp_path: Path, ensure_ascii: bool) -> None:
+    """Every paragraph record knows the line of its context (one forward pass, also for repeated texts)."""
+    from bert_desk.project.importers import read_file
+
+    contexts = ["東京 is big 😀.", "Paris is a city.", "東京 is big 😀.", "Rome."]
+    data = {"data": [{"title": f"A{a}", "paragraphs": [{"qas": [{"id": f"q{a}{p}", "question": "Where?",
+                                                                 "answers": [{"text": c[:4], "answer_start": 0}]}],
+                                                        "context": c} for p, c in enumerate(contexts)]}
+                     for a in range(3)]}
+    f = write(tmp_path / "s.json", json.dumps(data, ensure_ascii=ensure_ascii, indent=2))
+    lines = f.read_text(encoding="utf-8").splitlines()
+    context_lines = [n for n, line in enumerate(lines, 1) if line.lstrip().startswith('"context"')]
+    records = read_file(f, "squad")
+    assert [r.line for r in records] == context_lines and len(records) == 12
+    assert [r.text for r in records] == contexts * 3
+
+
 LABEL_STUDIO = [
     {"id": 11, "data": {"text": "Angela Merkel 😀 visited Paris", "source": "news"},
      "annotations": [{"was_cancelled": True, "result": []},

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bert_desk.project.errors import ProjectImportError
-from bert_desk.project.importers.common import as_int, line_of, load_json
+from bert_desk.project.importers.common import LineCursor, as_int, line_of, load_json
 from bert_desk.project.types import AnswerData, QuestionData, Record
 
 
@@ -21,6 +21,7 @@ def read_squad(path: Path, **_: object) -> list[Record]:
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
         raise ProjectImportError(path, 1, "not a SQuAD file: expected {\"data\": [...]} at the top")
     records: list[Record] = []
+    cursor = LineCursor(raw)
     for a, article in enumerate(data["data"]):
         where = f"data[{a}]"
         if not isinstance(article, dict) or not isinstance(article.get("paragraphs"), list):
@@ -33,7 +34,7 @@ def read_squad(path: Path, **_: object) -> list[Record]:
                 raise ProjectImportError(path, line_of(raw, json.dumps(context)[:60] if context else ""),
                                          f"{here}: expected a 'context' string and a 'qas' list")
             questions = [_question(q, context, path, raw, f"{here}.qas[{i}]") for i, q in enumerate(para.get("qas", []))]
-            line = line_of(raw, json.dumps(context, ensure_ascii=False)[:60], json.dumps(context)[:60])
+            line = cursor.find(json.dumps(context, ensure_ascii=False)[:60], json.dumps(context)[:60])
             records.append(Record(text=context, meta={"title": title} if title else {}, questions=questions,
                                   line=line))
     return records
@@ -41,9 +42,13 @@ def read_squad(path: Path, **_: object) -> list[Record]:
 
 def _question(q: Any, context: str, path: Path, raw: str, where: str) -> QuestionData:
     qid = q.get("id") if isinstance(q, dict) else None
-    line = line_of(raw, f'"id": {json.dumps(qid)}', f'"id":{json.dumps(qid)}', str(qid)) if qid else None
+
+    def error(message: str) -> ProjectImportError:  # the line is looked up only for an error (a whole-file scan)
+        line = line_of(raw, f'"id": {json.dumps(qid)}', f'"id":{json.dumps(qid)}', str(qid)) if qid else None
+        return ProjectImportError(path, line, f"{where}: {message}")
+
     if not isinstance(q, dict) or not isinstance(q.get("question"), str) or not q["question"].strip():
-        raise ProjectImportError(path, line, f"{where}: a question needs a 'question' string")
+        raise error("a question needs a 'question' string")
     answers: list[AnswerData] = []
     if q.get("is_impossible"):
         answers.append(AnswerData(None, None))
@@ -52,9 +57,9 @@ def _question(q: Any, context: str, path: Path, raw: str, where: str) -> Questio
             text = ans.get("text") if isinstance(ans, dict) else None
             start = as_int(ans.get("answer_start")) if isinstance(ans, dict) else None
             if not isinstance(text, str) or not text or start is None:
-                raise ProjectImportError(path, line, f"{where}: an answer needs 'text' and 'answer_start'")
+                raise error("an answer needs 'text' and 'answer_start'")
             if context[start:start + len(text)] != text:
-                raise ProjectImportError(path, line, f"{where}: answer {text!r} is not at {start} in the context "
-                                                     f"(found {context[start:start + len(text)]!r})")
+                raise error(f"answer {text!r} is not at {start} in the context "
+                            f"(found {context[start:start + len(text)]!r})")
             answers.append(AnswerData(start, start + len(text)))
     return QuestionData(q["question"], tuple(answers), str(qid) if qid is not None else None)
