@@ -127,9 +127,14 @@ def table_columns(path: str | Path, preview_rows: int = 5) -> tuple[list[str], l
     return header, rows
 
 
+# Column names that hold the text of a table, by preference ("sentence": GLUE's SST-2 TSV).
+TEXT_COLUMNS = ("text", "sentence", "review", "content", "document", "body")
+
+
 def default_column(header: list[str]) -> str | None:
-    """The column named `text` (any case) when there is one, else None (ask the user)."""
-    return next((col for col in header if col.strip().lower() == "text"), None)
+    """The header's text column: the first of `TEXT_COLUMNS` it has (any case), else None (ask the user)."""
+    names = {col.strip().lower(): col for col in reversed(header)}
+    return next((names[name] for name in TEXT_COLUMNS if name in names), None)
 
 
 def read_texts(path: str | Path, column: str | None = None) -> list[str]:

@@ -31,11 +31,13 @@ def test_csv_and_tsv_columns(tmp_path: Path) -> None:
     assert read_texts(csv_path) == ["hello, world", "multi\nline"]
     assert read_texts(csv_path, "id") == ["1", "2"]
     tsv_path = tmp_path / "a.tsv"
-    tsv_path.write_text("review\tstars\ngood\t5\nbad\t1\n", encoding="utf-8")
-    assert default_column(table_columns(tsv_path)[0]) is None
-    assert read_texts(tsv_path, "review") == ["good", "bad"]
+    tsv_path.write_text("title\tstars\ngood\t5\nbad\t1\n", encoding="utf-8")
+    assert default_column(table_columns(tsv_path)[0]) is None  # no text-like name: the app asks
+    assert read_texts(tsv_path, "title") == ["good", "bad"]
     with pytest.raises(InputError, match=r"a\.tsv:1: no column 'text'"):
         read_texts(tsv_path)
+    assert default_column(["label", "Sentence"]) == "Sentence"  # GLUE's SST-2 header
+    assert default_column(["review", "TEXT"]) == "TEXT"  # "text" is preferred over other names
 
 
 def test_bad_lines_name_file_and_line(tmp_path: Path) -> None:

@@ -45,10 +45,13 @@ def test_csv_and_tsv(tmp_path: Path, project: Project) -> None:
     t = write(tmp_path / "a.tsv", "text\tsentiment\nhola\tpos\n")
     (doc,) = import_file(project, t, label_column="sentiment")
     assert project.label(doc).label == "pos"
+    glue = write(tmp_path / "sst2.tsv", "sentence\tlabel\na moving , beautifully acted film \t1\n")
+    (doc,) = import_file(project, glue)  # GLUE's header: the text column is found without --column
+    assert project.document(doc).text == "a moving , beautifully acted film " and project.label(doc).label == "1"
 
 
 @pytest.mark.parametrize(("content", "line", "message"), [
-    ("body,label\nx,y\n", 1, "no column 'text'"),
+    ("words,label\nx,y\n", 1, "no text column .* choose the text column"),
     ("text,label\nok,y\nbad,y,extra\n", 3, "3 fields"),
     ('text,label\n"a\nb",pos\n"unterminated,pos\n', 4, "malformed"),
     ("text,status\nok,great\n", 2, "unknown review status"),

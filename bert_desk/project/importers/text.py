@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+from bert_desk.inputs import TEXT_COLUMNS, default_column
 from bert_desk.project.errors import ProjectImportError
 from bert_desk.project.importers.common import check_status, read_text, split_lines
 from bert_desk.project.types import Record
@@ -23,7 +24,7 @@ def read_lines(path: Path, **_: object) -> list[Record]:
 
 def read_csv(path: Path, *, column: str | None = None, label_column: str | None = None,
              delimiter: str = ",", **_: object) -> list[Record]:
-    """Rows of a CSV/TSV with a header: `column` (default "text") is the text, `label_column`
+    """Rows of a CSV/TSV with a header: `column` (default: `inputs.default_column`) is the text, `label_column`
     (default "label" when present) the sentiment label, a "status" column the review status;
     other columns become string meta. Rows with an empty text are skipped."""
     text = read_text(path)
@@ -34,7 +35,10 @@ def read_csv(path: Path, *, column: str | None = None, label_column: str | None 
         raise ProjectImportError(path, 1, "empty file: expected a header row") from None
     except csv.Error as exc:
         raise ProjectImportError(path, reader.line_num, f"malformed CSV: {exc}") from exc
-    column = column or "text"
+    column = column or default_column(header)
+    if column is None:
+        raise ProjectImportError(path, 1, f"no text column ({' / '.join(TEXT_COLUMNS)}) in the header "
+                                          f"(columns: {', '.join(header) or 'none'}): choose the text column (--column)")
     if column not in header:
         raise ProjectImportError(path, 1, f"no column {column!r} (columns: {', '.join(header) or 'none'})")
     if label_column and label_column not in header:
