@@ -40,21 +40,20 @@ def _logits(output: Any, name: str) -> Any:
 
 
 def evaluate_batches(model: Any, batches: Sequence[dict[str, Any]], mask_id: int,
-                     cancel: CancelToken | None = None, nsp_model: Any = "same") -> dict[str, float]:
+                     cancel: CancelToken | None = None, nsp_model: Any = None) -> dict[str, float]:
     """Masked-token top-1 accuracy ([MASK] positions, and all selected positions) and NSP accuracy.
 
-    `model` carries the masked-LM head; `nsp_model` the NSP head: "same" (a BertForPreTraining), another
-    model, or None (NSP not scored: its keys are absent from the result). `loss` is MLM + NSP cross-entropy
-    per pair, as BertForPreTraining computes it, or the MLM part alone without an NSP head.
+    `model` carries the masked-LM head, and the NSP head too when it is a BertForPreTraining; otherwise
+    `nsp_model` scores NSP, and with neither the NSP keys are absent from the result. `loss` is MLM + NSP
+    cross-entropy per pair, as BertForPreTraining computes it (the MLM part alone without an NSP head).
     """
     import torch
     from torch.nn.functional import cross_entropy
 
-    nsp = model if nsp_model == "same" else nsp_model
     device = next(model.parameters()).device
     hits = total = sel_hits = sel_total = nsp_hits = nsp_total = 0
     loss_sum = 0.0
-    for m in {id(model): model, id(nsp): nsp}.values():
+    for m in (model, nsp_model):
         if m is not None:
             m.eval()
     with torch.inference_mode():
@@ -75,8 +74,10 @@ def evaluate_batches(model: Any, batches: Sequence[dict[str, Any]], mask_id: int
             total += int(at_mask.sum())
             sel_hits += int(correct.sum())
             sel_total += int(selected.sum())
-            if nsp is not None:
-                nsp_logits = _logits(out if nsp is model else nsp(**inputs), "seq_relationship_logits").float()
+            nsp_out = out if hasattr(out, "seq_relationship_logits") else (
+                nsp_model(**inputs) if nsp_model is not None else None)
+            if nsp_out is not None:
+                nsp_logits = _logits(nsp_out, "seq_relationship_logits").float()
                 batch_loss += float(cross_entropy(nsp_logits, nsp_labels))
                 nsp_hits += int((nsp_logits.argmax(-1) == nsp_labels).sum())
                 nsp_total += len(nsp_labels)
@@ -85,7 +86,7 @@ def evaluate_batches(model: Any, batches: Sequence[dict[str, Any]], mask_id: int
     scores = {"masked_token_accuracy": hits / max(1, total), "masked_tokens": float(total),
               "selected_token_accuracy": sel_hits / max(1, sel_total), "selected_tokens": float(sel_total),
               "pairs": float(pairs), "loss": loss_sum / max(1, pairs)}
-    if nsp is not None:
+    if nsp_total:
         scores["nsp_accuracy"] = nsp_hits / max(1, nsp_total)
     return scores
 
