@@ -89,4 +89,3 @@ def export_model(run: str | Path, dest: str | Path, base: str | None = None) -> 
             shutil.copyfile(source / name, dest / name)
             (dest / name).chmod(0o644)
     return dest
-
