@@ -36,7 +36,8 @@ def masked_batches(tokenizer: Any, features: Sequence[dict[str, Any]], batch_siz
 
 def _logits(output: Any, name: str) -> Any:
     """`prediction_logits` / `seq_relationship_logits` of BertForPreTraining, else a single-head `logits`."""
-    return getattr(output, name, None) if getattr(output, name, None) is not None else output.logits
+    named = getattr(output, name, None)
+    return named if named is not None else output.logits
 
 
 def evaluate_batches(model: Any, batches: Sequence[dict[str, Any]], mask_id: int,
