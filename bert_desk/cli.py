@@ -18,7 +18,7 @@ CHUNK = 256  # records per engine call, so output streams while a long input is 
 log = logging.getLogger(__name__)
 
 
-def _progress_printer(stream: TextIO) -> Callable[[float, str], None]:
+def progress_printer(stream: TextIO) -> Callable[[float, str], None]:
     """A progress callback writing one updating line to stderr when it is a terminal."""
     if not stream.isatty():
         return lambda fraction, message: None
@@ -64,7 +64,7 @@ def run_task(args: argparse.Namespace) -> int:
     spec = args.model or default_spec(args.command)
     if spec is None:
         raise EngineError(f"no bundled {args.command} model; pass --model SPEC")
-    progress = _progress_printer(sys.stderr)
+    progress = progress_printer(sys.stderr)
     model = load_model(spec, args.command, device=args.device, allow_pickle=args.allow_pickle,
                        progress=progress)
     for chunk in _chunks(_records(args), CHUNK):

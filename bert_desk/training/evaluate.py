@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bert_desk.engine.types import ProgressFn, no_progress
 from bert_desk.training import data as D
 from bert_desk.training.classifier_train import score_label_ids
 from bert_desk.training.readers import read_text_examples, read_token_examples
@@ -27,7 +28,7 @@ def _batches(items: list[Any], size: int) -> Any:
 
 
 def evaluate(task: str, model_spec: str, data_file: str | Path, *, limit: int = 0, batch_size: int = 32,
-             max_length: int = 128, threads: int = 2) -> dict[str, Any]:
+             max_length: int = 128, threads: int = 2, progress: ProgressFn = no_progress) -> dict[str, Any]:
     """Return accuracy + per-class P/R/F1 (sentiment) or entity-level P/R/F1 per type (ner)."""
     import torch
     from transformers import (
@@ -71,5 +72,6 @@ def evaluate(task: str, model_spec: str, data_file: str | Path, *, limit: int = 
             logits = model(**inputs).logits
             gold_rows.extend(labels.tolist())
             pred_rows.extend(logits.argmax(-1).tolist())
+            progress(len(gold_rows) / len(features), f"examples {len(gold_rows)}/{len(features)}")
     names = {i: model.config.id2label[i] for i in id2label}
     return {"examples": len(gold_rows), **score_label_ids(task, gold_rows, pred_rows, names)}

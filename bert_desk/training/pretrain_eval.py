@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bert_desk.engine.pretrain import mlm_collator
-from bert_desk.engine.types import CancelToken
+from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 from bert_desk.training import pretrain_data as P
 
 SHORT_SEQ_PROB = 0.1
@@ -34,18 +34,36 @@ def masked_batches(tokenizer: Any, features: Sequence[dict[str, Any]], batch_siz
     return [collator([dict(f) for f in features[i:i + batch_size]]) for i in range(0, len(features), batch_size)]
 
 
-def _logits(output: Any, name: str) -> Any:
-    """`prediction_logits` / `seq_relationship_logits` of BertForPreTraining, else a single-head `logits`."""
-    named = getattr(output, name, None)
-    return named if named is not None else output.logits
+def _shared_encoder(model: Any, nsp_model: Any) -> bool:
+    """True when both models are BERT head models loaded from one checkpoint: one encoder pass serves both."""
+    if nsp_model is None or not all(hasattr(m, "bert") and hasattr(m, "cls") for m in (model, nsp_model)):
+        return False
+    if getattr(nsp_model.bert, "pooler", None) is None:
+        return False
+    ours, theirs = model.bert.state_dict(), nsp_model.bert.state_dict()
+    return all(k in theirs and ours[k].shape == theirs[k].shape and bool((ours[k] == theirs[k]).all())
+               for k in ours)
+
+
+def _head_logits(model: Any, nsp_model: Any, inputs: dict[str, Any], shared: bool) -> tuple[Any, Any]:
+    """(masked-LM logits, NSP logits or None) of one batch, with a single encoder pass where possible."""
+    if shared:  # the NSP model's encoder has the pooler the masked-LM model lacks; same weights otherwise
+        sequence, pooled = nsp_model.bert(**inputs)[:2]
+        return model.cls(sequence), nsp_model.cls(pooled)
+    out = model(**inputs)
+    if hasattr(out, "seq_relationship_logits"):
+        return out.prediction_logits, out.seq_relationship_logits
+    return out.logits, (nsp_model(**inputs).logits if nsp_model is not None else None)
 
 
 def evaluate_batches(model: Any, batches: Sequence[dict[str, Any]], mask_id: int,
-                     cancel: CancelToken | None = None, nsp_model: Any = None) -> dict[str, float]:
+                     cancel: CancelToken | None = None, nsp_model: Any = None,
+                     progress: ProgressFn = no_progress) -> dict[str, float]:
     """Masked-token top-1 accuracy ([MASK] positions, and all selected positions) and NSP accuracy.
 
     `model` carries the masked-LM head, and the NSP head too when it is a BertForPreTraining; otherwise
-    `nsp_model` scores NSP, and with neither the NSP keys are absent from the result. `loss` is MLM + NSP
+    `nsp_model` scores NSP (sharing one encoder pass with `model` when both are BERT models with the same
+    encoder weights), and with neither the NSP keys are absent from the result. `loss` is MLM + NSP
     cross-entropy per pair, as BertForPreTraining computes it (the MLM part alone without an NSP head).
     """
     import torch
@@ -57,14 +75,19 @@ def evaluate_batches(model: Any, batches: Sequence[dict[str, Any]], mask_id: int
     for m in (model, nsp_model):
         if m is not None:
             m.eval()
+    shared = _shared_encoder(model, nsp_model)
+    scored, pairs = 0, sum(len(b["input_ids"]) for b in batches)
     with torch.inference_mode():
         for batch in batches:
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            inputs = {k: batch[k].to(device) for k in ("input_ids", "attention_mask", "token_type_ids") if k in batch}
+            inputs: dict[str, Any] = {k: batch[k].to(device) for k in ("input_ids", "attention_mask", "token_type_ids")
+                                      if k in batch}
             labels, nsp_labels = batch["labels"].to(device), batch["next_sentence_label"].to(device).view(-1)
-            out = model(**inputs)
-            logits = _logits(out, "prediction_logits").float()
+            mlm_logits, nsp_logits = _head_logits(model, nsp_model, inputs, shared)
+            logits = mlm_logits.float()
+            scored += len(labels)
+            progress(scored / pairs, f"pairs {scored}/{pairs}")
             selected = labels != -100
             if not selected.any():
                 continue
@@ -75,15 +98,12 @@ def evaluate_batches(model: Any, batches: Sequence[dict[str, Any]], mask_id: int
             total += int(at_mask.sum())
             sel_hits += int(correct.sum())
             sel_total += int(selected.sum())
-            nsp_out = out if hasattr(out, "seq_relationship_logits") else (
-                nsp_model(**inputs) if nsp_model is not None else None)
-            if nsp_out is not None:
-                nsp_logits = _logits(nsp_out, "seq_relationship_logits").float()
+            if nsp_logits is not None:
+                nsp_logits = nsp_logits.float()
                 batch_loss += float(cross_entropy(nsp_logits, nsp_labels))
                 nsp_hits += int((nsp_logits.argmax(-1) == nsp_labels).sum())
                 nsp_total += len(nsp_labels)
             loss_sum += batch_loss * len(labels)
-    pairs = sum(len(b["input_ids"]) for b in batches)
     scores = {"masked_token_accuracy": hits / max(1, total), "masked_tokens": float(total),
               "selected_token_accuracy": sel_hits / max(1, sel_total), "selected_tokens": float(sel_total),
               "pairs": float(pairs), "loss": loss_sum / max(1, pairs)}
@@ -94,7 +114,8 @@ def evaluate_batches(model: Any, batches: Sequence[dict[str, Any]], mask_id: int
 
 def evaluate_pretrain(model_spec: str, data_files: Sequence[str | Path], *, holdout_articles: float = 0.0,
                       seed: int = 13, max_length: int = 128, eval_sequences: int = 2000, batch_size: int = 32,
-                      device: str = "cpu", threads: int = 2, cancel: CancelToken | None = None) -> dict[str, Any]:
+                      device: str = "cpu", threads: int = 2, cancel: CancelToken | None = None,
+                      progress: ProgressFn = no_progress) -> dict[str, Any]:
     """Score a checkpoint's pre-training heads on the documents of `data_files` (plain text or SQuAD JSON).
 
     With `holdout_articles` > 0 only the groups (articles / documents) that `train pretrain` with the same
@@ -120,5 +141,6 @@ def evaluate_pretrain(model_spec: str, data_files: Sequence[str | Path], *, hold
     if not features:
         raise ValueError("no sentence pair could be built: the documents need at least two sentences")
     batches = masked_batches(tokenizer, features, max(batch_size, 32), seed)
-    scores = evaluate_batches(mlm.model, batches, tokenizer.mask_token_id, cancel, nsp_model=nsp)
+    scores = evaluate_batches(mlm.model, batches, tokenizer.mask_token_id, cancel, nsp_model=nsp,
+                              progress=progress)
     return {**scores, "documents": float(len(docs))}

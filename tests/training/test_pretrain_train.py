@@ -170,3 +170,43 @@ def test_sparse_loss_equals_bert_for_pretraining_loss(bare_base: Path) -> None:
     batch.pop("special_tokens_mask", None)
     with torch.no_grad():
         assert float(sparse_pretraining_loss(model, batch)) == pytest.approx(float(model(**batch).loss), rel=1e-5)
+
+
+def test_split_heads_of_one_checkpoint_share_one_encoder_pass(bare_base: Path, tmp_path: Path) -> None:
+    """`evaluate pretrain` loads a checkpoint's masked-LM and NSP heads as two models; when their encoders hold
+    the same weights one encoder pass scores both, with the figures of the joint BertForPreTraining model.
+    Encoders that differ are each run on their own. Progress ends at 1.0 with the number of pairs."""
+    import torch
+    from transformers import BertForMaskedLM, BertForNextSentencePrediction, BertTokenizerFast
+
+    from bert_desk.training import pretrain_data as P
+    from bert_desk.training.pretrain_eval import evaluate_batches, masked_batches
+    from bert_desk.training.pretrain_train import load_pretraining_model
+
+    joint = load_pretraining_model(str(bare_base)).eval()
+    joint.save_pretrained(tmp_path / "ckpt")
+    tok = BertTokenizerFast.from_pretrained(bare_base)
+    pairs = [P.NSPPair(tuple(range(10, 10 + n)), tuple(range(40, 40 + n)), n % 2 == 0, 0, 0) for n in range(3, 30)]
+    batches = masked_batches(tok, [P.encode_pair(p, tok.cls_token_id, tok.sep_token_id) for p in pairs], 16, 0)
+    expected = evaluate_batches(joint, batches, tok.mask_token_id)
+
+    mlm = BertForMaskedLM.from_pretrained(tmp_path / "ckpt")
+    nsp = BertForNextSentencePrediction.from_pretrained(tmp_path / "ckpt")
+    calls = {"mlm": 0, "nsp": 0}
+    mlm.bert.encoder.register_forward_hook(lambda *_: calls.__setitem__("mlm", calls["mlm"] + 1))
+    nsp.bert.encoder.register_forward_hook(lambda *_: calls.__setitem__("nsp", calls["nsp"] + 1))
+    seen: list[tuple[float, str]] = []
+    split = evaluate_batches(mlm, batches, tok.mask_token_id, nsp_model=nsp,
+                             progress=lambda f, m: seen.append((f, m)))
+    assert calls == {"mlm": 0, "nsp": len(batches)} and len(batches) == 2
+    for key in ("masked_token_accuracy", "selected_token_accuracy", "nsp_accuracy", "pairs"):
+        assert split[key] == expected[key], key
+    assert split["loss"] == pytest.approx(expected["loss"], rel=1e-5)
+    assert seen[-1] == (1.0, f"pairs {len(pairs)}/{len(pairs)}")
+
+    with torch.no_grad():
+        nsp.bert.encoder.layer[0].output.dense.weight.add_(0.05)  # another checkpoint's encoder
+    calls.update(mlm=0, nsp=0)
+    apart = evaluate_batches(mlm, batches, tok.mask_token_id, nsp_model=nsp)
+    assert calls == {"mlm": len(batches), "nsp": len(batches)}
+    assert apart["masked_token_accuracy"] == expected["masked_token_accuracy"] and "nsp_accuracy" in apart

@@ -131,6 +131,28 @@ def test_evaluate_sentiment_table_and_errors(tiny_models: dict[str, Path], tmp_p
     assert "bad.tsv:2:" in capsys.readouterr().err
 
 
+def test_evaluate_shows_progress_on_a_terminal(tiny_models: dict[str, Path], tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal, `evaluate` keeps one updating progress line on stderr and ends it before the result."""
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    err, out = Terminal(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(sys, "stdout", out)
+    data = sentiment_file(tmp_path)
+    total = len(data.read_text(encoding="utf-8").splitlines()) - 1
+    assert main(["evaluate", "sentiment", "--model", str(tiny_models["sentiment"]), "--data", str(data),
+                 "--batch-size", "2"]) == 0
+    lines = err.getvalue().split("\r")
+    assert len(lines) > 2 and lines[-1].startswith(f"100.0% examples {total}/{total}") and lines[-1].endswith("\n")
+    assert out.getvalue().startswith("accuracy ")
+
+
 def test_export_from_checkpoint_when_run_stopped_early(tiny_models: dict[str, Path], tmp_path: Path) -> None:
     from safetensors import safe_open
 
