@@ -129,6 +129,30 @@ def table_columns(path: str | Path, preview_rows: int = 5) -> tuple[list[str], l
 
 # Column names that hold the text of a table, by preference ("sentence": GLUE's SST-2 TSV).
 TEXT_COLUMNS = ("text", "sentence", "review", "content", "document", "body")
+# GLUE's SST-2 writes its labels 0/1; the sentiment models bert_desk trains call them by name.
+SST2_LABELS = {"0": "NEGATIVE", "1": "POSITIVE"}
+
+
+def parse_label_map(text: str) -> dict[str, str]:
+    """`"0=NEGATIVE, 1=POSITIVE"` -> {"0": "NEGATIVE", "1": "POSITIVE"}; blank -> {}.
+
+    Raises ValueError naming the bad entry (no `=`, an empty side, or an old label given twice)."""
+    mapping: dict[str, str] = {}
+    for entry in (e.strip() for e in text.split(",")):
+        if not entry:
+            continue
+        old, sep, new = (part.strip() for part in entry.partition("="))
+        if not sep or not old or not new:
+            raise ValueError(f"label map entry {entry!r} is not OLD=NEW")
+        if old in mapping:
+            raise ValueError(f"label map renames {old!r} twice")
+        mapping[old] = new
+    return mapping
+
+
+def format_label_map(mapping: Mapping[str, str]) -> str:
+    """The text `parse_label_map` reads back as `mapping`."""
+    return ", ".join(f"{old}={new}" for old, new in mapping.items())
 
 
 def default_column(header: list[str]) -> str | None:

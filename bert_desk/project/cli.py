@@ -12,6 +12,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from bert_desk.inputs import TEXT_COLUMNS, parse_label_map
 from bert_desk.project.errors import ProjectError
 from bert_desk.project.types import PROJECT_TASKS, STATUSES
 
@@ -28,6 +29,13 @@ def _statuses(value: str) -> list[str]:
     if bad or not items:
         raise argparse.ArgumentTypeError(f"statuses are a comma-separated list of {', '.join(STATUSES)}")
     return items
+
+
+def _label_map(value: str) -> dict[str, str]:
+    try:
+        return parse_label_map(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -50,8 +58,11 @@ def fill_parser(parser: argparse.ArgumentParser) -> None:
     p.add_argument("project", metavar="PROJECT")
     p.add_argument("files", nargs="+", metavar="FILE", help="each file is imported in one transaction")
     p.add_argument("--format", choices=IMPORT_CHOICES, help="default: from the extension (.txt = lines)")
-    p.add_argument("--column", help="text column (csv/tsv) or key (jsonl, labelstudio data); default 'text'")
+    p.add_argument("--column", help="text column of csv/tsv (default: the first of "
+                                    f"{', '.join(TEXT_COLUMNS)}) or key of jsonl / labelstudio data (default 'text')")
     p.add_argument("--label-column", help="csv/tsv column holding the document label (default 'label')")
+    p.add_argument("--label-map", type=_label_map, default={}, metavar="OLD=NEW,…",
+                   help="rename labels as they are read, e.g. 0=NEGATIVE,1=POSITIVE for GLUE's SST-2")
     p.add_argument("--as-proposals", action="store_true", help="store the file's annotations as model proposals")
 
     p = sub.add_parser("pre-annotate", help="run a model and store its proposals")
@@ -121,7 +132,7 @@ def _import(args: argparse.Namespace) -> int:
     with _open(args.project) as project:
         for file in args.files:
             ids = import_file(project, file, args.format, column=args.column, label_column=args.label_column,
-                              source="model" if args.as_proposals else "human")
+                              label_map=args.label_map, source="model" if args.as_proposals else "human")
             print(f"{file}: imported {len(ids)} documents")
     return 0
 
@@ -162,8 +173,9 @@ def format_stats(stats: dict[str, Any], name: str) -> str:
     for status in STATUSES:
         lines.append(f"{status:<12}" + "".join(f"{stats['status'][t][status]:>11}" for t in PROJECT_TASKS))
     for task, labels in sorted(stats["labels"].items()):
-        width = max([len(lab) for lab in labels] + [12])
-        lines += ["", f"{'label (' + task + ')':<{width}} {'human':>8} {'model':>8}"]
+        title = f"label ({task})"
+        width = max([len(lab) for lab in labels] + [len(title)])
+        lines += ["", f"{title:<{width}} {'human':>8} {'model':>8}"]
         lines += [f"{lab:<{width}} {c['human']:>8} {c['model']:>8}" for lab, c in sorted(labels.items())]
     q = stats["questions"]
     if q["total"]:

@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bert_desk.inputs import SST2_LABELS
 from bert_desk.training.readers import TextExample, TokenExample
-
-SST2_LABELS = {"0": "NEGATIVE", "1": "POSITIVE"}
 
 
 def resolve_base(spec: str) -> str:

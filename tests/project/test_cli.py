@@ -58,6 +58,10 @@ def test_create_import_stats_export(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 0 and "imported 2 documents" in out
     code, out, _ = run(["stats", proj], capsys)
     assert code == 0 and "accepted" in out and "LOC" in out
+    lines = out.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("label (sentiment)"))
+    assert lines[head + 1].split() == ["positive", "1", "0"]
+    assert len(lines[head + 1]) == len(lines[head])  # the counts sit under "human" and "model"
     code, out, _ = run(["stats", proj, "--json"], capsys)
     stats = json.loads(out)
     assert stats["status"]["ner"]["accepted"] == 1 and stats["labels"]["sentiment"]["positive"]["human"] == 1
@@ -82,6 +86,29 @@ def test_errors_are_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtur
     with pytest.raises(SystemExit) as info:
         main(["export", proj, "--format", "jsonl", "--status", "done"])
     assert info.value.code == 2
+
+
+def test_import_renames_labels_with_label_map(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """GLUE's SST-2 writes 0/1: `--label-map` stores them under the names the sentiment model predicts, and
+    renames entity labels too; labels it does not name stay; a malformed map is a usage error."""
+    proj = str(tmp_path / "p.bdesk")
+    main(["create", proj])
+    glue = tmp_path / "sst2.tsv"
+    glue.write_text("sentence\tlabel\na moving film \t1\na dull film \t0\nodd \t2\n", encoding="utf-8")
+    spans = tmp_path / "ner.jsonl"
+    spans.write_text('{"text": "Angela in Paris", "spans": [{"start": 0, "end": 6, "label": "PER"}, '
+                     '{"start": 10, "end": 15, "label": "GPE"}]}\n', encoding="utf-8")
+    code, out, _ = run(["import", proj, str(glue), str(spans), "--label-map", "0=NEGATIVE, 1=POSITIVE,GPE=LOC"],
+                       capsys)
+    assert code == 0 and "imported 3 documents" in out
+    with Project.open(proj) as project:
+        assert [project.label(d).label for d in (1, 2, 3)] == ["POSITIVE", "NEGATIVE", "2"]
+        assert [(s.start, s.end, s.label) for s in project.spans(4)] == [(0, 6, "PER"), (10, 15, "LOC")]
+    for bad in ("0", "0=NEGATIVE,0=POSITIVE", "=POSITIVE"):
+        with pytest.raises(SystemExit) as info:
+            main(["import", proj, str(glue), "--label-map", bad])
+        assert info.value.code == 2
+        assert "label map" in capsys.readouterr().err
 
 
 def test_add_parser_wires_into_an_app_parser(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

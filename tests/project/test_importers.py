@@ -257,3 +257,16 @@ def test_format_detection_and_unknowns(tmp_path: Path) -> None:
         detect_format(tmp_path / "x.xyz")
     with pytest.raises(ProjectImportError, match="no such file"):
         read_file(tmp_path / "missing.jsonl")
+
+
+def test_relabel_renames_both_layers_and_keeps_the_rest() -> None:
+    from bert_desk.project.importers import relabel
+    from bert_desk.project.types import Record, SpanData
+
+    record = Record(text="Angela in Paris", spans=[SpanData(0, 6, "PER"), SpanData(10, 15, "GPE")], label="1",
+                    model_spans=[SpanData(10, 15, "GPE", 0.9)], model_label="0")
+    (renamed,) = relabel([record], {"GPE": "LOC", "0": "NEGATIVE", "1": "POSITIVE"})
+    assert [s.label for s in renamed.spans or []] == ["PER", "LOC"] and renamed.label == "POSITIVE"
+    assert renamed.model_spans == [SpanData(10, 15, "LOC", 0.9)] and renamed.model_label == "NEGATIVE"
+    assert record.spans == [SpanData(0, 6, "PER"), SpanData(10, 15, "GPE")]  # the parsed record is not changed
+    assert relabel([Record(text="x")], {"0": "NEGATIVE"})[0] == Record(text="x")

@@ -8,7 +8,8 @@ raises `Cancelled` before the transaction commits, so the project is left unchan
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from bert_desk.engine.runtime import check
@@ -22,7 +23,7 @@ from bert_desk.project.importers.squad import read_squad
 from bert_desk.project.importers.text import read_csv, read_lines, read_tsv, read_whole
 from bert_desk.project.progress import tracked
 from bert_desk.project.store import Project
-from bert_desk.project.types import Record
+from bert_desk.project.types import Record, SpanData
 
 Reader = Callable[..., list[Record]]
 READERS: dict[str, Reader] = {
@@ -59,20 +60,37 @@ def detect_format(path: str | Path) -> str:
                                          f"give --format ({', '.join(IMPORT_FORMATS)})")
 
 
+def relabel(records: list[Record], label_map: Mapping[str, str]) -> list[Record]:
+    """Records with their document and entity labels (human and model layers) renamed by `label_map`;
+    labels it does not name stay as they are."""
+    if not label_map:
+        return records
+
+    def spans(items: list[SpanData] | None) -> list[SpanData] | None:
+        return None if items is None else [replace(s, label=label_map.get(s.label, s.label)) for s in items]
+
+    def name(label: str | None) -> str | None:
+        return None if label is None else label_map.get(label, label)
+
+    return [replace(r, label=name(r.label), model_label=name(r.model_label), spans=spans(r.spans),
+                    model_spans=spans(r.model_spans)) for r in records]
+
+
 def read_file(path: str | Path, fmt: str | None = None, *, column: str | None = None,
-              label_column: str | None = None) -> list[Record]:
-    """Parse a file into records (nothing is stored)."""
+              label_column: str | None = None, label_map: Mapping[str, str] | None = None) -> list[Record]:
+    """Parse a file into records (nothing is stored), labels renamed by `label_map` (e.g. SST-2's 0/1)."""
     path = Path(path)
     fmt = fmt or detect_format(path)
     if fmt not in READERS:
         raise ProjectImportError(path, None, f"unknown format {fmt!r} (expected one of {', '.join(IMPORT_FORMATS)})")
     if not path.is_file():
         raise ProjectImportError(path, None, "no such file")
-    return READERS[fmt](path, column=column, label_column=label_column)
+    return relabel(READERS[fmt](path, column=column, label_column=label_column), label_map or {})
 
 
 def import_file(project: Project, path: str | Path, fmt: str | None = None, *, column: str | None = None,
-                label_column: str | None = None, source: str = "human", who: str | None = None,
+                label_column: str | None = None, label_map: Mapping[str, str] | None = None,
+                source: str = "human", who: str | None = None,
                 progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[int]:
     """Import a whole file in one transaction (all or nothing); returns the new document ids.
 
@@ -81,7 +99,7 @@ def import_file(project: Project, path: str | Path, fmt: str | None = None, *, c
     """
     check(cancel)
     progress(0.0, "reading the file")
-    records = read_file(path, fmt, column=column, label_column=label_column)
+    records = read_file(path, fmt, column=column, label_column=label_column, label_map=label_map)
     check(cancel)
     try:
         ids = project.import_records(tracked(records, len(records), progress, cancel), source=source, who=who)
@@ -96,4 +114,4 @@ def import_file(project: Project, path: str | Path, fmt: str | None = None, *, c
         raise ProjectImportError(path, line, f"{where}{exc}") from exc
 
 
-__all__ = ["IMPORT_FORMATS", "READERS", "detect_format", "import_file", "read_file"]
+__all__ = ["IMPORT_FORMATS", "READERS", "detect_format", "import_file", "read_file", "relabel"]

@@ -186,7 +186,8 @@ class ProjectActions(QObject):
         return ok
 
     def import_file(self, path: str | Path | None = None, fmt: str | None = None, *, column: str | None = None,
-                    label_column: str | None = None, source: str = "human") -> int | None:
+                    label_column: str | None = None, source: str = "human",
+                    label_map: dict[str, str] | None = None) -> int | None:
         """Start importing one file (one transaction) and return the job id (None: nothing started);
         `import_finished` tells the end, errors (file:line) go to the tab's error bar."""
         project = self.tab.project
@@ -202,9 +203,10 @@ class ProjectActions(QObject):
                 return None
             opts = dialog.options()
             path, fmt, column, label_column, source = opts.path, opts.fmt, opts.column, opts.label_column, opts.source
+            label_map = opts.label_map
         path = Path(path)
         payload = {"project": project, "path": path, "fmt": fmt, "column": column, "label_column": label_column,
-                   "source": source}
+                   "label_map": label_map or {}, "source": source}
         return self._start("import", path, "import_project", payload, f"Importing {path.name}…", project.count())
 
     def export(self, path: str | Path | None = None, fmt: str | None = None, *,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bert_desk.inputs import SST2_LABELS, default_column, format_label_map, parse_label_map
 from bert_desk.project import STATUSES, ProjectError
 from bert_desk.project.exporters import DEFAULT_TASK, EXPORT_FORMATS
 from bert_desk.project.importers import IMPORT_FORMATS, detect_format
@@ -39,19 +40,37 @@ LAYERS = (("human", "Reviewed annotations"), ("effective", "Reviewed, else model
 NO_COLUMN = "(none)"
 
 
-def csv_columns(path: str | Path, delimiter: str, sample: int = 50) -> tuple[list[str], str | None]:
-    """The header of a CSV/TSV file and the column that most looks like text (longest values)."""
+@dataclass(frozen=True)
+class TableSample:
+    """The header and first rows of a CSV/TSV file, to fill the import dialog's pickers."""
+
+    header: list[str]
+    rows: list[list[str]]
+
+    def text_column(self) -> str | None:
+        """The usual text column name (`inputs.default_column`), else the column with the longest values."""
+        if not self.header:
+            return None
+        lengths = [sum(len(r[i]) for r in self.rows if i < len(r)) for i in range(len(self.header))]
+        return default_column(self.header) or self.header[max(range(len(self.header)), key=lengths.__getitem__)]
+
+    def values(self, column: str | None) -> set[str]:
+        """The distinct (stripped) values of `column` in the sampled rows."""
+        if column not in self.header:
+            return set()
+        i = self.header.index(column)
+        return {r[i].strip() for r in self.rows if i < len(r)}
+
+
+def table_sample(path: str | Path, delimiter: str, sample: int = 200) -> TableSample:
+    """The header and first `sample` rows of a CSV/TSV file (empty when it cannot be read)."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh, delimiter=delimiter)
             header = next(reader, [])
-            rows = [row for _, row in zip(range(sample), reader, strict=False)]
+            return TableSample(header, [row for _, row in zip(range(sample), reader, strict=False)])
     except (OSError, UnicodeDecodeError, csv.Error):
-        return [], None
-    if "text" in header or not header:
-        return header, "text" if header else None
-    lengths = [sum(len(r[i]) for r in rows if i < len(r)) for i in range(len(header))]
-    return header, header[max(range(len(header)), key=lengths.__getitem__)]
+        return TableSample([], [])
 
 
 @dataclass(frozen=True)
@@ -61,10 +80,13 @@ class ImportOptions:
     column: str | None = None
     label_column: str | None = None
     source: str = "human"
+    label_map: dict[str, str] = field(default_factory=dict)
 
 
 class ImportDialog(QDialog):
-    """Choose a file, its format (auto-detected) and, for CSV/TSV, the text and label columns."""
+    """Choose a file, its format (auto-detected), for CSV/TSV the text and label columns, and label renames.
+
+    A label column holding only 0/1 (GLUE's SST-2) suggests renaming them to the sentiment model's labels."""
 
     def __init__(self, path: str = "", start_dir: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +102,15 @@ class ImportDialog(QDialog):
             self.format.addItem(FORMAT_TITLES.get(fmt, fmt), fmt)
         self.column = name(QComboBox(), "review.import_column", "The column holding the document text")
         self.label_column = name(QComboBox(), "review.import_label_column", "A column with sentiment labels")
+        self.label_map = name(QLineEdit(), "review.import_label_map",
+                              "Rename labels as they are read: OLD=NEW, separated by commas")
+        self.label_map.setPlaceholderText("e.g. 0=NEGATIVE, 1=POSITIVE")
+        self.label_map.textChanged.connect(lambda _t: self.check_label_map())
+        self.map_error = name(QLabel(), "review.import_label_map_error")
+        self.map_error.setStyleSheet("color: #c62828;")
+        self.map_error.hide()
+        self._suggested_map = ""
+        self._sample = TableSample([], [])
         self.source = name(QComboBox(), "review.import_source", "Store the file's annotations as …")
         self.source.addItem("Reviewed annotations", "human")
         self.source.addItem("Model proposals", "model")
@@ -99,12 +130,15 @@ class ImportDialog(QDialog):
         form.addRow("", self.detected)
         form.addRow("Text column:", self.column)
         form.addRow("Label column:", self.label_column)
+        form.addRow("Rename labels:", self.label_map)
+        form.addRow("", self.map_error)
         form.addRow("Import annotations as:", self.source)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.path.textChanged.connect(lambda _t: self.update_columns())
         self.format.currentIndexChanged.connect(lambda _i: self.update_columns())
+        self.label_column.currentIndexChanged.connect(lambda _i: self.suggest_label_map())
         self.update_columns()
 
     def browse(self) -> None:
@@ -127,12 +161,11 @@ class ImportDialog(QDialog):
         tabular = fmt in ("csv", "tsv")
         self.detected.setText(f"Detected: {FORMAT_TITLES.get(fmt, fmt)}" if self.format.currentData() is None and fmt
                               else "")
-        header: list[str] = []
-        text_column = None
-        if tabular:
-            header, text_column = csv_columns(self.path.text().strip(), "\t" if fmt == "tsv" else ",")
+        self._sample = (table_sample(self.path.text().strip(), "\t" if fmt == "tsv" else ",") if tabular
+                        else TableSample([], []))
+        header = self._sample.header
         label_column = "label" if "label" in header else None
-        for combo, default in ((self.column, text_column), (self.label_column, label_column)):
+        for combo, default in ((self.column, self._sample.text_column()), (self.label_column, label_column)):
             combo.clear()
             if combo is self.label_column:
                 combo.addItem(NO_COLUMN, None)
@@ -142,12 +175,36 @@ class ImportDialog(QDialog):
             if index >= 0:
                 combo.setCurrentIndex(index)
             combo.setEnabled(tabular and bool(header))
+        self.suggest_label_map()
+
+    def suggest_label_map(self) -> None:
+        """Offer SST-2's 0/1 -> NEGATIVE/POSITIVE when the label column holds only 0/1; a map the user typed
+        is left alone."""
+        values = self._sample.values(self.label_column.currentData())
+        suggestion = format_label_map(SST2_LABELS) if values and values <= set(SST2_LABELS) else ""
+        if self.label_map.text() in ("", self._suggested_map):
+            self.label_map.setText(suggestion)
+        self._suggested_map = suggestion
+
+    def check_label_map(self) -> dict[str, str] | None:
+        """The typed label map, or None (the field turns red and Import is disabled) when it is malformed."""
+        try:
+            mapping: dict[str, str] | None = parse_label_map(self.label_map.text())
+            self.map_error.setText("")
+        except ValueError as exc:
+            mapping = None
+            self.map_error.setText(str(exc))
+        self.map_error.setVisible(mapping is None)
+        self.label_map.setStyleSheet("" if mapping is not None else "QLineEdit { border: 1px solid #c62828; }")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(mapping is not None)
+        return mapping
 
     def options(self) -> ImportOptions:
         fmt = self.format.currentData()
         tabular = self.effective_format() in ("csv", "tsv")
         return ImportOptions(self.path.text().strip(), fmt, self.column.currentData() if tabular else None,
-                             self.label_column.currentData() if tabular else None, self.source.currentData())
+                             self.label_column.currentData() if tabular else None, self.source.currentData(),
+                             self.check_label_map() or {})
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialogButtonBox,
     QHeaderView,
     QLineEdit,
     QMenu,
@@ -96,6 +97,36 @@ def test_import_csv_with_columns_and_errors_name_file_and_line(qtbot: QtBot, tab
     assert tab.error_bar.isVisible() and tab.error_bar.text().startswith(f"{bad}:3")  # one line, no class name
     assert tab.project.count() == 6  # nothing of the failed file was stored
     assert tab.browser.model.rowCount() == 6 and actions.import_action.isEnabled()
+
+
+def test_import_dialog_suggests_names_for_sst2_labels(qtbot: QtBot, tab: ReviewTab, tmp_path: Path) -> None:
+    """A 0/1 label column (GLUE's SST-2) gets the sentiment model's label names; a typed map is kept, a
+    malformed one disables Import, and the import stores the renamed labels."""
+    glue = tmp_path / "sst2.tsv"
+    glue.write_text("sentence\tlabel\tsplit\na moving film \t1\ttrain\na dull film \t0\ttrain\n",
+                    encoding="utf-8")
+    dialog = ImportDialog(str(glue))
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.column.currentData() == "sentence" and dialog.label_column.currentData() == "label"
+    assert dialog.label_map.text() == "0=NEGATIVE, 1=POSITIVE" and ok.isEnabled()
+    dialog.label_column.setCurrentIndex(dialog.label_column.findData("split"))
+    assert dialog.label_map.text() == ""  # the suggestion goes with the 0/1 column
+    dialog.label_map.setText("0=neg")
+    assert ok.isEnabled() and dialog.check_label_map() == {"0": "neg"}
+    dialog.label_column.setCurrentIndex(dialog.label_column.findData("label"))
+    assert dialog.label_map.text() == "0=neg"  # typed by the user: left alone
+    dialog.label_map.setText("0=neg, 1")
+    assert not ok.isEnabled() and dialog.map_error.text() == "label map entry '1' is not OLD=NEW"
+    dialog.label_map.setText("0=NEGATIVE, 1=POSITIVE")
+    opts = dialog.options()
+    assert ok.isEnabled() and dialog.map_error.text() == "" and opts.label_map == {"0": "NEGATIVE", "1": "POSITIVE"}
+    actions = tab.project_actions
+    with qtbot.waitSignal(actions.import_finished, timeout=WAIT) as blocker:
+        assert actions.import_file(opts.path, opts.fmt, column=opts.column, label_column=opts.label_column,
+                                   label_map=opts.label_map) is not None
+    ids = blocker.args[0]
+    assert [tab.project.label(i).label for i in ids] == ["POSITIVE", "NEGATIVE"]
 
 
 def test_new_open_recent_and_close(tab: ReviewTab, tmp_path: Path, project_path: Path) -> None:
