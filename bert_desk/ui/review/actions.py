@@ -143,6 +143,12 @@ class ProjectActions(QObject):
     def busy(self) -> bool:
         return self.job_id is not None
 
+    def edits_paused(self) -> str | None:
+        """Why review edits must wait (an import holds the project's write lock until it commits), else None."""
+        if self.job_id is None or self._job[0] != "import":
+            return None
+        return f"Importing {self._job[1].name}: edits wait until it finishes (Esc cancels the import)."
+
     def rebuild_recent(self) -> None:
         self.recent_menu.clear()
         paths = self.recents.paths()

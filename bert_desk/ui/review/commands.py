@@ -193,13 +193,21 @@ class RemoveQuestion(ReviewCommand):
 
 
 class Editor:
-    """Applies commands and keeps them on one undo stack per open project."""
+    """Applies commands and keeps them on one undo stack per open project.
 
-    def __init__(self, stack: QUndoStack) -> None:
+    `paused()` gives a reason while the store cannot take edits without blocking the GUI thread (an import
+    holds the write lock): edits, undo and redo are then refused with that reason instead of waiting."""
+
+    def __init__(self, stack: QUndoStack, paused: Callable[[], str | None] = lambda: None) -> None:
         self.stack = stack
+        self.paused = paused
 
     def push(self, command: ReviewCommand) -> bool:
         """Apply `command`; push it when the store took it, else report and return False."""
+        reason = self.paused()
+        if reason is not None:
+            command.ctx.on_error(reason)
+            return False
         try:
             command.apply()
         except ProjectError as exc:
@@ -207,4 +215,13 @@ class Editor:
             return False
         self.stack.push(command)  # calls redo(), which skips the first time
         command.ctx.changed(command.doc_id, command.task)
+        return True
+
+    def undo_redo(self, redo: bool, on_error: Callable[[str], None]) -> bool:
+        """Undo (or redo) the last edit unless edits are paused (then `on_error(reason)` and False)."""
+        reason = self.paused()
+        if reason is not None:
+            on_error(reason)
+            return False
+        (self.stack.redo if redo else self.stack.undo)()
         return True

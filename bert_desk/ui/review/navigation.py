@@ -115,7 +115,7 @@ class NavigationMixin:
             "accept": lambda: self.set_status("accepted"), "reject": lambda: self.set_status("rejected"),
             "skip": lambda: self.set_status("skipped"), "next": lambda: self.step(1), "prev": lambda: self.step(-1),
             "next_unreviewed": self.next_unreviewed, "delete": self.panel.delete,
-            "undo": self.undo_stack.undo, "redo": self.undo_stack.redo,
+            "undo": lambda: self._undo_redo(False), "redo": lambda: self._undo_redo(True),
         }
         handler = handlers.get(action)
         if handler is None:

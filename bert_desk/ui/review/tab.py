@@ -67,9 +67,9 @@ class ReviewTab(NavigationMixin, QWidget):
         self.project: Project | None = None
         self.ctx: cmd.Context | None = None
         self.undo_stack = QUndoStack(self)
-        self.editor = cmd.Editor(self.undo_stack)
         self.service = service
         self.project_actions = ProjectActions(self, recents or RecentProjects(settings), service)
+        self.editor = cmd.Editor(self.undo_stack, self.project_actions.edits_paused)
         self.metrics_dialog: MetricsDialog | None = None
 
         self.task_combo = name(QComboBox(), "review.task", "Which annotations to review")
@@ -79,8 +79,8 @@ class ReviewTab(NavigationMixin, QWidget):
         self.project_name.setTextFormat(Qt.TextFormat.PlainText)
         self.progress = name(QLabel("No project open."), "review.progress")
         self.progress.setTextFormat(Qt.TextFormat.PlainText)
-        self.undo_button = _button("Undo", "review.undo", "Undo (Ctrl+Z)", self.undo_stack.undo)
-        self.redo_button = _button("Redo", "review.redo", "Redo (Ctrl+Shift+Z)", self.undo_stack.redo)
+        self.undo_button = _button("Undo", "review.undo", "Undo (Ctrl+Z)", lambda: self._undo_redo(False))
+        self.redo_button = _button("Redo", "review.redo", "Redo (Ctrl+Shift+Z)", lambda: self._undo_redo(True))
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
@@ -191,7 +191,7 @@ class ReviewTab(NavigationMixin, QWidget):
         return str(self.task_combo.currentData())
 
     def _undo_redo(self, redo: bool) -> None:
-        (self.undo_stack.redo if redo else self.undo_stack.undo)()
+        self.editor.undo_redo(redo, self.show_error)
 
     def _context(self) -> cmd.Context:
         assert self.ctx is not None, "no project open"
@@ -289,9 +289,13 @@ class ReviewTab(NavigationMixin, QWidget):
         self.project_actions.shutdown()
 
     def after_import(self, message: str) -> None:
+        """Show the imported documents in the list; the reviewer stays on the document they were on."""
+        current = self.panel.doc.id if self.panel.doc is not None else None
         self._apply_task(reload=False)
         self.browser.set_labels(self._filter_labels(), reload=False)
         self.browser.reload()
+        if current is not None:
+            self.go_to(current)
         self.update_progress()
         self.show_message(message)
 
@@ -336,6 +340,10 @@ class ReviewTab(NavigationMixin, QWidget):
             if not ok:
                 return False
             labels = parse_labels(text)
+        reason = self.project_actions.edits_paused()
+        if reason is not None:
+            self.show_error(reason)
+            return False
         try:
             save_labels(self.project, self.task, labels)
         except ProjectError as exc:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -127,6 +129,54 @@ def test_import_dialog_suggests_names_for_sst2_labels(qtbot: QtBot, tab: ReviewT
                                    label_map=opts.label_map) is not None
     ids = blocker.args[0]
     assert [tab.project.label(i).label for i in ids] == ["POSITIVE", "NEGATIVE"]
+
+
+def test_edits_wait_for_a_running_import_without_freezing(qtbot: QtBot, tab: ReviewTab, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """While an import holds the project's write lock, an accept, an undo or a label change is refused at once
+    with a message saying why (the GUI thread never waits on the lock); after the import, edits work again."""
+    import threading
+
+    from bert_desk.project import importers
+
+    release = threading.Event()
+    real = importers.import_file
+
+    def held(*args: object, progress: Any, **kwargs: object) -> Any:
+        def gate(fraction: float, message: str) -> None:
+            progress(fraction, message)
+            if fraction > 0:  # documents are being stored: the import's transaction is open
+                release.wait(30)
+        return real(*args, progress=gate, **kwargs)
+
+    monkeypatch.setattr(importers, "import_file", held)
+    data = tmp_path / "more.csv"
+    data.write_text("text\nOne more review.\nAnd another.\n", encoding="utf-8")
+    view, first = tab.panel.view, tab.panel.doc.id
+    key(view, Qt.Key.Key_A)
+    assert tab.project.review(first, "ner").status == "accepted"
+    actions = tab.project_actions
+    try:
+        with qtbot.waitSignal(actions.import_finished, timeout=WAIT) as blocker:
+            assert actions.import_file(data, "csv") is not None
+            qtbot.waitUntil(lambda: actions.progress.maximum() == 100, timeout=WAIT)  # storing has begun
+            tab.step(1)
+            second = tab.panel.doc.id
+            key(view, Qt.Key.Key_X)
+            reason = "Importing more.csv: edits wait until it finishes (Esc cancels the import)."
+            assert tab.error_bar.text() == reason and tab.project.review(second, "ner").status != "rejected"
+            tab.error_bar.clear()
+            key(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+            assert tab.error_bar.text() == reason and tab.project.review(first, "ner").status == "accepted"
+            assert not tab.edit_labels(["PER", "LOC"])
+            release.set()
+    finally:
+        release.set()
+    assert blocker.args[0] is not None and len(blocker.args[0]) == 2
+    assert tab.panel.doc.id == second  # the import did not move the reviewer
+    key(view, Qt.Key.Key_X)
+    assert tab.project.review(second, "ner").status == "rejected"
+    assert tab.edit_labels(["PER", "LOC"])
 
 
 def test_new_open_recent_and_close(tab: ReviewTab, tmp_path: Path, project_path: Path) -> None:
