@@ -6,28 +6,17 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from typing import Any, TextIO
+from collections.abc import Iterator
+from typing import Any
 
 from bert_desk import __version__
 from bert_desk.engine.types import TASKS, EngineError
 from bert_desk.inputs import InputError, Record, open_inputs, read_records, require_text
+from bert_desk.terminal import progress_printer
 
 CHUNK = 256  # records per engine call, so output streams while a long input is read
 
 log = logging.getLogger(__name__)
-
-
-def progress_printer(stream: TextIO) -> Callable[[float, str], None]:
-    """A progress callback writing one updating line to stderr when it is a terminal."""
-    if not stream.isatty():
-        return lambda fraction, message: None
-
-    def show(fraction: float, message: str) -> None:
-        stream.write(f"\r{fraction * 100:5.1f}% {message[:60]:<60}")
-        stream.flush()
-
-    return show
 
 
 def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:

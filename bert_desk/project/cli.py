@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bert_desk.inputs import TEXT_COLUMNS, parse_label_map
 from bert_desk.project.errors import ProjectError
 from bert_desk.project.types import PROJECT_TASKS, STATUSES
+from bert_desk.terminal import finishing_progress, progress_printer
 
 IMPORT_CHOICES = ("text", "lines", "csv", "tsv", "jsonl", "conll", "squad", "labelstudio", "spacy")
 if TYPE_CHECKING:
@@ -132,7 +133,8 @@ def _import(args: argparse.Namespace) -> int:
     with _open(args.project) as project:
         for file in args.files:
             ids = import_file(project, file, args.format, column=args.column, label_column=args.label_column,
-                              label_map=args.label_map, source="model" if args.as_proposals else "human")
+                              label_map=args.label_map, source="model" if args.as_proposals else "human",
+                              progress=finishing_progress())
             print(f"{file}: imported {len(ids)} documents")
     return 0
 
@@ -140,14 +142,9 @@ def _import(args: argparse.Namespace) -> int:
 def _preannotate(args: argparse.Namespace) -> int:
     from bert_desk.project.preannotate import preannotate
 
-    def show(fraction: float, message: str) -> None:
-        if sys.stderr.isatty():
-            sys.stderr.write(f"\r{fraction * 100:5.1f}% {message:<40}")
-            sys.stderr.flush()
-
     with _open(args.project) as project:
         n = preannotate(project, args.task, args.model, batch_size=args.batch_size, statuses=args.status,
-                        progress=show, device=args.device)
+                        progress=progress_printer(sys.stderr), device=args.device)
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     print(f"{args.task}: stored proposals of {args.model} for {n} documents")

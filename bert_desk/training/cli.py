@@ -115,13 +115,14 @@ def run_evaluate(args: argparse.Namespace) -> int:
     """Handler of `evaluate`."""
     if args.task in ("qa", "pretrain"):
         return (qa_commands.run_evaluate_qa if args.task == "qa" else pretrain_commands.run_evaluate_pretrain)(args)
-    from bert_desk.training.command_helpers import reporting_errors, terminal_progress
+    from bert_desk.terminal import finishing_progress
+    from bert_desk.training.command_helpers import reporting_errors
     from bert_desk.training.evaluate import evaluate
 
     result = reporting_errors(evaluate, args.task, args.model, args.data, limit=args.limit,
                               batch_size=args.batch_size, threads=args.threads,
                               max_length=args.max_length or DEFAULT_MAX_LENGTH[args.task],
-                              progress=terminal_progress())
+                              progress=finishing_progress())
     if result is None:
         return 2
     print(json.dumps(result, indent=2) if args.json else _summary_text(args.task, result))

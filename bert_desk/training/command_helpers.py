@@ -40,20 +40,6 @@ def reporting_errors(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | Non
         return None
 
 
-def terminal_progress() -> Callable[[float, str], None]:
-    """The progress callback of a long `evaluate`: one updating line on stderr when it is a terminal."""
-    from bert_desk.cli import progress_printer
-
-    show = progress_printer(sys.stderr)
-
-    def report(fraction: float, message: str) -> None:
-        show(fraction, message)
-        if fraction >= 1.0 and sys.stderr.isatty():
-            sys.stderr.write("\n")  # the result follows on its own line
-
-    return report
-
-
 def export_if_asked(args: Any) -> None:
     """After `bert-desk train … --export-to DIR`: copy the run's final model to DIR and say so."""
     if args.export_to:
