@@ -6,13 +6,13 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from bert_desk import __version__
 from bert_desk.engine.types import TASKS, EngineError
 from bert_desk.inputs import InputError, Record, open_inputs, read_records, require_text
-from bert_desk.terminal import progress_printer
+from bert_desk.terminal import progress_line
 
 CHUNK = 256  # records per engine call, so output streams while a long input is read
 
@@ -47,13 +47,17 @@ def _span_dict(span: Any) -> dict[str, Any]:
 
 def run_task(args: argparse.Namespace) -> int:
     """`bert-desk sentiment|ner|qa`: read records, run the engine in chunks, print JSONL."""
+    with progress_line() as progress:
+        return _run_task(args, progress)
+
+
+def _run_task(args: argparse.Namespace, progress: Callable[[float, str], None]) -> int:
     from bert_desk.engine import ner, qa, sentiment
     from bert_desk.engine.loading import default_spec, load_model
 
     spec = args.model or default_spec(args.command)
     if spec is None:
         raise EngineError(f"no bundled {args.command} model; pass --model SPEC")
-    progress = progress_printer(sys.stderr)
     model = load_model(spec, args.command, device=args.device, allow_pickle=args.allow_pickle,
                        progress=progress)
     for chunk in _chunks(_records(args), CHUNK):
@@ -74,8 +78,6 @@ def run_task(args: argparse.Namespace) -> int:
             for res in ner.extract_batch(model, texts, batch_size=args.batch_size, progress=progress):
                 _emit({"text": res.text, "spans": [_span_dict(e) for e in res.entities]})
         sys.stdout.flush()
-    if sys.stderr.isatty():
-        sys.stderr.write("\n")
     return 0
 
 

@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 
-def progress_printer(stream: TextIO) -> Callable[[float, str], None]:
-    """A progress callback rewriting one line of `stream` when it is a terminal (silent otherwise)."""
-    if not stream.isatty():
-        return lambda fraction, message: None
+@contextmanager
+def progress_line(stream: TextIO | None = None) -> Iterator[Callable[[float, str], None]]:
+    """A progress callback rewriting one line of `stream` (default stderr) when it is a terminal, silent
+    otherwise; on exit the line, if one was shown, is ended so what is printed next starts on its own."""
+    out = stream if stream is not None else sys.stderr
+    if not out.isatty():
+        yield lambda fraction, message: None
+        return
+    shown = False
 
     def show(fraction: float, message: str) -> None:
-        stream.write(f"\r{fraction * 100:5.1f}% {message[:60]:<60}")
-        stream.flush()
+        nonlocal shown
+        out.write(f"\r{fraction * 100:5.1f}% {message[:60]:<60}")
+        out.flush()
+        shown = True
 
-    return show
-
-
-def finishing_progress() -> Callable[[float, str], None]:
-    """`progress_printer(sys.stderr)` that ends its line at 100 %, so a result printed next starts on its own."""
-    show = progress_printer(sys.stderr)
-
-    def report(fraction: float, message: str) -> None:
-        show(fraction, message)
-        if fraction >= 1.0 and sys.stderr.isatty():
-            sys.stderr.write("\n")
-
-    return report
+    try:
+        yield show
+    finally:
+        if shown:
+            out.write("\n")
+            out.flush()

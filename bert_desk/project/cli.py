@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bert_desk.inputs import TEXT_COLUMNS, parse_label_map
 from bert_desk.project.errors import ProjectError
 from bert_desk.project.types import PROJECT_TASKS, STATUSES
-from bert_desk.terminal import finishing_progress, progress_printer
+from bert_desk.terminal import progress_line
 
 IMPORT_CHOICES = ("text", "lines", "csv", "tsv", "jsonl", "conll", "squad", "labelstudio", "spacy")
 if TYPE_CHECKING:
@@ -132,9 +132,10 @@ def _import(args: argparse.Namespace) -> int:
 
     with _open(args.project) as project:
         for file in args.files:
-            ids = import_file(project, file, args.format, column=args.column, label_column=args.label_column,
-                              label_map=args.label_map, source="model" if args.as_proposals else "human",
-                              progress=finishing_progress())
+            with progress_line() as progress:
+                ids = import_file(project, file, args.format, column=args.column, label_column=args.label_column,
+                                  label_map=args.label_map, source="model" if args.as_proposals else "human",
+                                  progress=progress)
             print(f"{file}: imported {len(ids)} documents")
     return 0
 
@@ -142,11 +143,9 @@ def _import(args: argparse.Namespace) -> int:
 def _preannotate(args: argparse.Namespace) -> int:
     from bert_desk.project.preannotate import preannotate
 
-    with _open(args.project) as project:
+    with _open(args.project) as project, progress_line() as progress:
         n = preannotate(project, args.task, args.model, batch_size=args.batch_size, statuses=args.status,
-                        progress=progress_printer(sys.stderr), device=args.device)
-    if sys.stderr.isatty():
-        sys.stderr.write("\n")
+                        progress=progress, device=args.device)
     print(f"{args.task}: stored proposals of {args.model} for {n} documents")
     return 0
 

@@ -115,14 +115,14 @@ def run_evaluate(args: argparse.Namespace) -> int:
     """Handler of `evaluate`."""
     if args.task in ("qa", "pretrain"):
         return (qa_commands.run_evaluate_qa if args.task == "qa" else pretrain_commands.run_evaluate_pretrain)(args)
-    from bert_desk.terminal import finishing_progress
+    from bert_desk.terminal import progress_line
     from bert_desk.training.command_helpers import reporting_errors
     from bert_desk.training.evaluate import evaluate
 
-    result = reporting_errors(evaluate, args.task, args.model, args.data, limit=args.limit,
-                              batch_size=args.batch_size, threads=args.threads,
-                              max_length=args.max_length or DEFAULT_MAX_LENGTH[args.task],
-                              progress=finishing_progress())
+    with progress_line() as progress:
+        result = reporting_errors(evaluate, args.task, args.model, args.data, limit=args.limit,
+                                  batch_size=args.batch_size, threads=args.threads,
+                                  max_length=args.max_length or DEFAULT_MAX_LENGTH[args.task], progress=progress)
     if result is None:
         return 2
     print(json.dumps(result, indent=2) if args.json else _summary_text(args.task, result))

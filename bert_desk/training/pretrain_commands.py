@@ -48,14 +48,16 @@ def run_evaluate_pretrain(args: argparse.Namespace) -> int:
     """Handler of `evaluate pretrain`: masked-token and NSP accuracy of a checkpoint's pre-training heads."""
     import json
 
-    from bert_desk.terminal import finishing_progress
+    from bert_desk.terminal import progress_line
     from bert_desk.training.command_helpers import reporting_errors
     from bert_desk.training.pretrain_eval import evaluate_pretrain
 
-    result = reporting_errors(evaluate_pretrain, args.model, [args.data], holdout_articles=args.holdout_articles,
-                              seed=args.seed, max_length=args.max_length or 128, eval_sequences=args.limit,
-                              batch_size=args.batch_size, device=args.device, threads=args.threads,
-                              progress=finishing_progress())
+    with progress_line() as progress:
+        result = reporting_errors(evaluate_pretrain, args.model, [args.data],
+                                  holdout_articles=args.holdout_articles, seed=args.seed,
+                                  max_length=args.max_length or 128, eval_sequences=args.limit,
+                                  batch_size=args.batch_size, device=args.device, threads=args.threads,
+                                  progress=progress)
     if result is None:
         return 2
     print(json.dumps(result, indent=2) if args.json else scores_text(result))

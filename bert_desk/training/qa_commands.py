@@ -51,13 +51,14 @@ def run_train_qa(args: argparse.Namespace) -> int:
 
 def run_evaluate_qa(args: argparse.Namespace) -> int:
     """Handler of `evaluate qa`: official SQuAD EM/F1 of the engine's answers."""
-    from bert_desk.terminal import finishing_progress
+    from bert_desk.terminal import progress_line
     from bert_desk.training.command_helpers import reporting_errors
     from bert_desk.training.qa_train import evaluate_qa
 
-    result = reporting_errors(evaluate_qa, args.model, args.data, limit=args.limit,
-                              max_length=args.max_length or 384, doc_stride=args.doc_stride, device=args.device,
-                              threads=args.threads, predictions_out=args.predictions, progress=finishing_progress())
+    with progress_line() as progress:
+        result = reporting_errors(evaluate_qa, args.model, args.data, limit=args.limit,
+                                  max_length=args.max_length or 384, doc_stride=args.doc_stride, device=args.device,
+                                  threads=args.threads, predictions_out=args.predictions, progress=progress)
     if result is None:
         return 2
     print(json.dumps(result, indent=2) if args.json else qa_summary_text(result))
