@@ -202,11 +202,16 @@ class Editor:
         self.stack = stack
         self.paused = paused
 
-    def push(self, command: ReviewCommand) -> bool:
-        """Apply `command`; push it when the store took it, else report and return False."""
+    def refused(self, on_error: Callable[[str], None]) -> bool:
+        """True (after `on_error(reason)`) while edits are paused; every store write of the tab asks first."""
         reason = self.paused()
         if reason is not None:
-            command.ctx.on_error(reason)
+            on_error(reason)
+        return reason is not None
+
+    def push(self, command: ReviewCommand) -> bool:
+        """Apply `command`; push it when the store took it, else report and return False."""
+        if self.refused(command.ctx.on_error):
             return False
         try:
             command.apply()
@@ -219,9 +224,7 @@ class Editor:
 
     def undo_redo(self, redo: bool, on_error: Callable[[str], None]) -> bool:
         """Undo (or redo) the last edit unless edits are paused (then `on_error(reason)` and False)."""
-        reason = self.paused()
-        if reason is not None:
-            on_error(reason)
+        if self.refused(on_error):
             return False
         (self.stack.redo if redo else self.stack.undo)()
         return True

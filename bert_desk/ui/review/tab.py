@@ -331,7 +331,7 @@ class ReviewTab(NavigationMixin, QWidget):
 
     def edit_labels(self, labels: list[str] | None = None) -> bool:
         """Set the task's labels (hotkeys follow their order); asks when `labels` is None."""
-        if self.project is None or self.task == "qa":
+        if self.project is None or self.task == "qa" or self.editor.refused(self.show_error):
             return False
         if labels is None:
             text, ok = QInputDialog.getText(self, "Labels", f"Labels for {self.task_combo.currentText()} "
@@ -340,10 +340,6 @@ class ReviewTab(NavigationMixin, QWidget):
             if not ok:
                 return False
             labels = parse_labels(text)
-        reason = self.project_actions.edits_paused()
-        if reason is not None:
-            self.show_error(reason)
-            return False
         try:
             save_labels(self.project, self.task, labels)
         except ProjectError as exc:
