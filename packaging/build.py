@@ -30,10 +30,10 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import time
 from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
@@ -41,8 +41,6 @@ BUILD = ROOT / "build"
 DIST = BUILD / "dist"
 PKG = BUILD / "pkg"
 REPORT = BUILD / "packaging-report.json"
-APP_ID = "io.github.bert_desk.BertDesk"
-DEB_NAME = "bert-desk"
 REQUIRED_MODELS = ("sentiment", "qa", "ner", "pretrain")  # bundled with every build
 OPTIONAL_MODELS: tuple[str, ...] = ()
 IS_WIN, IS_MAC, IS_LINUX = sys.platform == "win32", sys.platform == "darwin", sys.platform.startswith("linux")
@@ -60,8 +58,22 @@ def human(size: int) -> str:
     return f"{size / 1e6:,.1f} MB"
 
 
-def tree_size(path: Path) -> int:
-    return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+def load_sibling(name: str) -> ModuleType:
+    """packaging/<name>.py, loaded by path under a private name (never shadowing PyPI `packaging`)."""
+    module_name = f"_bert_desk_packaging_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, PACKAGING / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+TOOLS = load_sibling("bundle_tools")  # ELF helpers and tree sizes, shared with the spec
+LINUX = load_sibling("linux_packages")  # .deb and .tar.gz
+APP_ID = LINUX.APP_ID
 
 
 def app_version() -> str:
@@ -139,7 +151,7 @@ def preflight(args: argparse.Namespace) -> list[str]:
     if IS_LINUX:
         if not args.skip_deb and shutil.which("dpkg-deb") is None:
             problems.append("dpkg-deb not found: apt-get install dpkg (or pass --skip-deb)")
-        if not args.skip_deb and _ldconfig() is None:
+        if not args.skip_deb and LINUX.ldconfig() is None:
             problems.append("ldconfig not found (libc-bin): needed to compute the .deb dependencies")
     if IS_WIN and not args.skip_installer and find_iscc() is None:
         problems.append("Inno Setup compiler ISCC.exe not found: install Inno Setup 6 "
@@ -229,199 +241,6 @@ def smoke(bundle: Path) -> None:
     log(f"frozen app: {result.stdout.strip()}")
 
 
-# --- Linux: .deb and .tar.gz ------------------------------------------------------------------------
-
-
-def bundle_tools():
-    """packaging/bundle_tools.py (ELF helpers shared with the spec)."""
-    spec = importlib.util.spec_from_file_location("bert_desk_bundle_tools", PACKAGING / "bundle_tools.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _debian_name(soname: str) -> str:
-    """Debian's library package naming: libfoo.so.1 -> libfoo1, libfoo2.so.0 -> libfoo2-0."""
-    match = re.match(r"(lib.+?)\.so\.(\d+)", soname)
-    if not match:
-        return soname
-    stem, major = match.group(1).lower(), match.group(2)
-    return f"{stem}-{major}" if stem[-1].isdigit() else f"{stem}{major}"
-
-
-def _ldconfig() -> str | None:
-    return shutil.which("ldconfig") or next((p for p in ("/sbin/ldconfig", "/usr/sbin/ldconfig")
-                                            if Path(p).exists()), None)
-
-
-def _system_libraries() -> dict[str, str]:
-    """soname -> path of the native-architecture libraries the dynamic loader knows (`ldconfig -p`)."""
-    tag = {"x86_64": "x86-64", "aarch64": "AArch64"}.get(platform.machine(), "")
-    out = subprocess.run([_ldconfig() or "ldconfig", "-p"], capture_output=True, text=True).stdout
-    found: dict[str, str] = {}
-    for line in out.splitlines():
-        match = re.match(r"\s*(\S+)\s+\(([^)]*)\)\s+=>\s+(\S+)", line)
-        if match and tag in match.group(2):
-            found.setdefault(match.group(1), match.group(3))
-    return found
-
-
-def deb_depends(bundle: Path) -> tuple[str, list[str]]:
-    """The Depends line for the bundle: packages of the system libraries its ELF files link but
-    it does not carry (PyInstaller leaves libc, GL/EGL, libxcb and Wayland client libraries to the
-    system), plus libc6 at the newest GLIBC symbol version any of them asks for. Also returns the
-    sonames no installed package owns, with the package name guessed for them."""
-    tools = bundle_tools()
-    inside = {p.name for p in bundle.rglob("*")}
-    wanted: set[str] = set()
-    glibc = {(2, 17)}
-    for path in bundle.rglob("*"):
-        if path.is_file() and not path.is_symlink() and tools.is_elf(path):
-            wanted |= tools.elf_needed(path) or set()
-            glibc |= tools.elf_glibc_versions(path)
-    known = _system_libraries()
-    packages: set[str] = set()
-    guessed = []
-    for soname in sorted(wanted - inside):
-        package = None
-        where = known.get(soname)
-        if where and shutil.which("dpkg"):
-            for candidate in dict.fromkeys((where, os.path.realpath(where))):
-                out = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
-                if out.returncode == 0 and out.stdout:
-                    package = out.stdout.split(":", 1)[0].strip()
-                    break
-        if package is None:
-            package = _debian_name(soname)
-            guessed.append(f"{soname} -> {package}")
-        packages.add(package.split(",")[0].strip())
-    # The loader and libc's own parts (libm, libpthread, ...) come with libc6.
-    packages -= {"libc6", "libc-bin", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1"}
-    major, minor = max(glibc)
-    return ", ".join([f"libc6 (>= {major}.{minor})", *sorted(packages)]), guessed
-
-
-WRAPPER = """#!/bin/sh
-# bert-desk launcher: runs the app installed in /opt/bert-desk. It finds the app relative to its
-# own real location, so an unpacked package (dpkg-deb -x pkg.deb ROOT) runs as ROOT/usr/bin/bert-desk.
-self=$(readlink -f -- "$0" 2>/dev/null || printf '%s' "$0")
-app="${self%/*}/../../opt/bert-desk/bert-desk"
-[ -x "$app" ] || app=/opt/bert-desk/bert-desk
-exec "$app" "$@"
-"""
-
-COPYRIGHT = """Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
-Upstream-Name: bert_desk
-Source: {homepage}
-
-Files: *
-Copyright: bert_desk contributors
-License: Apache-2.0
- On Debian systems the full text is in /usr/share/common-licenses/Apache-2.0.
-Comment: /opt/bert-desk bundles a Python runtime and third-party libraries, each under its own
- license (Python: PSF; PyTorch: BSD-3-Clause; Qt 6 / PySide6: LGPL-3.0; transformers, tokenizers,
- safetensors: Apache-2.0; spaCy, thinc: MIT; NumPy: BSD-3-Clause). Their license files are kept
- next to each library under /opt/bert-desk/_internal (*.dist-info). The bundled models in
- /opt/bert-desk/_internal/resources/models carry their own model cards.
-"""
-
-
-def homepage() -> str:
-    text = (PACKAGING / "linux" / f"{APP_ID}.metainfo.xml").read_text(encoding="utf-8")
-    match = re.search(r'<url type="homepage">([^<]+)</url>', text)
-    return match.group(1) if match else ""
-
-
-def _copy_bundle(src: Path, dst: Path) -> None:
-    """Hard-link the bundle into a staging tree (fast, no extra disk); copy when links fail."""
-    def link_or_copy(a: str, b: str) -> None:
-        try:
-            os.link(a, b)
-        except OSError:
-            shutil.copy2(a, b)
-    shutil.copytree(src, dst, symlinks=True, copy_function=link_or_copy)
-
-
-def build_deb(bundle: Path, icons: Path, version: str, args: argparse.Namespace) -> Path:
-    arch = subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True).stdout.strip()
-    arch = arch or "amd64"
-    stage = BUILD / "deb" / f"{DEB_NAME}_{version}_{arch}"
-    if stage.exists():
-        shutil.rmtree(stage)
-    (stage / "DEBIAN").mkdir(parents=True)
-    _copy_bundle(bundle, stage / "opt" / "bert-desk")
-    bin_dir = stage / "usr" / "bin"
-    bin_dir.mkdir(parents=True)
-    (bin_dir / "bert-desk").write_text(WRAPPER, encoding="utf-8")
-    (bin_dir / "bert-desk").chmod(0o755)
-    share = stage / "usr" / "share"
-    (share / "applications").mkdir(parents=True)
-    shutil.copyfile(PACKAGING / "linux" / f"{APP_ID}.desktop", share / "applications" / f"{APP_ID}.desktop")
-    (share / "metainfo").mkdir(parents=True)
-    metainfo = (PACKAGING / "linux" / f"{APP_ID}.metainfo.xml").read_text(encoding="utf-8")
-    metainfo = metainfo.replace("@VERSION@", version).replace("@DATE@", time.strftime("%Y-%m-%d"))
-    (share / "metainfo" / f"{APP_ID}.metainfo.xml").write_text(metainfo, encoding="utf-8")
-    shutil.copytree(icons / "hicolor", share / "icons" / "hicolor")
-    doc = share / "doc" / DEB_NAME
-    doc.mkdir(parents=True)
-    (doc / "copyright").write_text(COPYRIGHT.format(homepage=homepage()), encoding="utf-8")
-    for path in stage.rglob("*"):  # normalise modes: dpkg-deb keeps them as found
-        if path.is_symlink():
-            continue
-        if path.is_dir() or path.stat().st_mode & 0o111:
-            path.chmod(0o755)
-        else:
-            path.chmod(0o644)
-    depends, guessed = deb_depends(stage / "opt" / "bert-desk")
-    for line in guessed:
-        log(f"deb: no installed package owns {line.split(' ->')[0]}; guessing Depends {line.split('-> ')[1]}")
-    installed_kb = (tree_size(stage) + 1023) // 1024
-    variant = args.variant or torch_variant()
-    description = ("BERT-family models on your desk: sentiment, question answering and named entities,\n"
-                   " offline, in a desktop app and a command line (bert-desk --help).\n"
-                   f" This build runs models on the {'GPU (CUDA) or ' if variant == 'cuda' else ''}CPU.")
-    control = (f"Package: {DEB_NAME}{'-cuda' if variant == 'cuda' else ''}\n"
-               f"Version: {version}\nArchitecture: {arch}\n"
-               "Maintainer: bert_desk maintainers <maintainers@users.noreply.github.com>\n"
-               f"Installed-Size: {installed_kb}\nDepends: {depends}\n"
-               + (f"Conflicts: {DEB_NAME}\nProvides: {DEB_NAME}\n" if variant == "cuda" else
-                  f"Conflicts: {DEB_NAME}-cuda\n")
-               + f"Section: science\nPriority: optional\nHomepage: {homepage()}\n"
-               f"Description: {description}\n")
-    (stage / "DEBIAN" / "control").write_text(control, encoding="utf-8")
-    PKG.mkdir(parents=True, exist_ok=True)
-    suffix = "-cuda" if variant == "cuda" else ""
-    out = PKG / f"{DEB_NAME}{suffix}_{version}_{arch}.deb"
-    compression = {"xz": ["-Zxz", f"-z{args.level if args.level is not None else 6}"],
-                   "gzip": ["-Zgzip", f"-z{args.level if args.level is not None else 6}"],
-                   "zstd": ["-Zzstd", f"-z{args.level if args.level is not None else 19}"],
-                   "none": ["-Znone"]}[args.compression]
-    cmd = ["dpkg-deb", "--root-owner-group", *compression, "--build", str(stage), str(out)]
-    log("deb: " + " ".join(cmd))
-    if subprocess.run(cmd).returncode != 0:
-        raise BuildError("dpkg-deb failed (see its output above)")
-    shutil.rmtree(stage)  # the staged tree is hard links into dist/: cheap to make again
-    return out
-
-
-def build_tarball(bundle: Path, version: str, args: argparse.Namespace) -> Path:
-    PKG.mkdir(parents=True, exist_ok=True)
-    suffix = "-cuda" if (args.variant or torch_variant()) == "cuda" else ""
-    out = PKG / f"bert-desk-{version}-linux-{platform.machine()}{suffix}.tar.gz"
-    top = f"bert-desk-{version}"
-
-    def owner(info: tarfile.TarInfo) -> tarfile.TarInfo:
-        info.uid = info.gid = 0
-        info.uname = info.gname = "root"
-        return info
-
-    log(f"tar: {out.name}")
-    with tarfile.open(out, "w:gz", compresslevel=6) as tar:
-        tar.add(bundle, arcname=top, filter=owner)
-    return out
-
-
 # --- Windows / macOS ------------------------------------------------------------------------------
 
 
@@ -482,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.if_stale and up_to_date(stamp):
         log(f"up to date: {REPORT.relative_to(ROOT)} (delete it or drop --if-stale to rebuild)")
         return 0
-    version = app_version()
+    version, variant = app_version(), args.variant or torch_variant()
     timings: dict[str, float] = {}
     artifacts: dict[str, str] = {}
     REPORT.unlink(missing_ok=True)
@@ -495,24 +314,26 @@ def main(argv: list[str] | None = None) -> int:
         smoke(bundle)
         if IS_LINUX and not args.skip_deb:
             t0 = time.monotonic()
-            artifacts["deb"] = str(build_deb(bundle, icons, version, args))
+            artifacts["deb"] = str(LINUX.build_deb(
+                bundle, icons, version=version, variant=variant, compression=args.compression, level=args.level,
+                work=BUILD / "deb", out_dir=PKG, tools=TOOLS, log=log))
             timings["deb_s"] = round(time.monotonic() - t0, 1)
         if IS_LINUX and not args.skip_tar:
             t0 = time.monotonic()
-            artifacts["tar"] = str(build_tarball(bundle, version, args))
+            artifacts["tar"] = str(LINUX.build_tarball(bundle, version=version, variant=variant, out_dir=PKG, log=log))
             timings["tar_s"] = round(time.monotonic() - t0, 1)
         if IS_WIN and not args.skip_installer:
             artifacts["installer"] = str(build_windows_installer(bundle, version))
         if IS_MAC and not args.skip_installer:
             artifacts["app"] = str(DIST / "bert_desk.app")
             artifacts["dmg"] = str(build_dmg(version))
-    except BuildError as exc:
+    except (BuildError, LINUX.PackageError) as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return 1
     timings["total_s"] = round(time.monotonic() - started, 1)
-    sizes = {name: (tree_size(Path(p)) if Path(p).is_dir() else Path(p).stat().st_size)
+    sizes = {name: (TOOLS.tree_size(Path(p)) if Path(p).is_dir() else Path(p).stat().st_size)
              for name, p in artifacts.items()}
-    report = {"version": version, "variant": args.variant or torch_variant(), "platform": sys.platform,
+    report = {"version": version, "variant": variant, "platform": sys.platform,
               "with_training": args.with_training, "models_missing": [t for t in REQUIRED_MODELS if check_model_folder(t)],
               "bundled_models": [t for t in (*REQUIRED_MODELS, *OPTIONAL_MODELS) if not check_model_folder(t)],
               "compression": args.compression, "artifacts": artifacts, "sizes": sizes, "timings": timings,

@@ -196,3 +196,8 @@ def pycache_datas(datas: Iterable[tuple], workdir: Path,
                 continue  # not Python 3 code (a template): Python would not import it either
         entries.append((cached, str(target), "DATA"))
     return entries
+
+
+def tree_size(path: Path) -> int:
+    """Bytes of the regular files under `path` (links not followed or counted)."""
+    return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())

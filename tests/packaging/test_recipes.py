@@ -94,7 +94,7 @@ def test_build_script_names_missing_pieces(monkeypatch, tmp_path):
     ("libdbus-1.so.3", "libdbus-1-3"),
 ])
 def test_debian_package_names_follow_policy(soname, package):
-    assert load_script("build")._debian_name(soname) == package
+    assert load_script("linux_packages").debian_name(soname) == package
 
 
 def test_version_read_without_importing_the_app():
