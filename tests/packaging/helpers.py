@@ -13,13 +13,11 @@ APP_ID = "io.github.bert_desk.BertDesk"
 
 
 def load_script(name: str) -> ModuleType:
-    """Import packaging/<name>.py under a private module name (never shadowing PyPI `packaging`)."""
-    module_name = f"_bert_desk_packaging_{name}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, PACKAGING / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
+    """packaging/<name>.py as a module, through build.py's own loader (`load_sibling`)."""
+    build = sys.modules.get("_bert_desk_packaging_build")
+    if build is None:
+        spec = importlib.util.spec_from_file_location("_bert_desk_packaging_build", PACKAGING / "build.py")
+        assert spec is not None and spec.loader is not None
+        build = sys.modules["_bert_desk_packaging_build"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(build)
+    return build.load_sibling(name)
