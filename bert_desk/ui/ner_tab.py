@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QSlider,
     QSplitter,
     QTableView,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
 from bert_desk.engine.types import Entity, NERResult
 from bert_desk.ui.entity_table import ENTITY_ROLE, EntityTableModel, sorting_proxy
 from bert_desk.ui.entity_view import EntityView, visible_entities
-from bert_desk.ui.highlight import TextEdit
 from bert_desk.ui.legend import Legend
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.widgets import name
@@ -33,12 +31,9 @@ class NERTab(TaskTab):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.editor = name(TextEdit(placeholder="Type or paste a text, open a file, or drop one here…"), "ner.input")
-        self.editor.setPlainText(ctx.settings.last_input("ner.input"))
-        self.editor.file_dropped.connect(self.open_path)
+        self.editor, self.open_button = self.text_input(
+            "input", "Type or paste a text, open a file, or drop one here…", "Open a text file")
         self.editor.setMaximumHeight(170)
-        self.open_button = name(QPushButton("Open…"), "ner.open", "Open a text file")
-        self.open_button.clicked.connect(self.open_file)
         self.view = name(EntityView(), "ner.view")
         self.view.setPlaceholderText("Entities appear here after Run.")
         self.view.entity_clicked.connect(self.select_in_table)

@@ -11,14 +11,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from bert_desk.engine.types import Answer, QAResult
-from bert_desk.ui.highlight import Span, TextEdit, qt_range, scroll_to_range, span_format
+from bert_desk.ui.highlight import Span, qt_range, scroll_to_range, span_format
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.theme import ANSWER, ANSWER_OTHER
 from bert_desk.ui.widgets import name
@@ -34,9 +33,8 @@ class QATab(TaskTab):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.context = name(TextEdit(placeholder="Paste or open the context the answers come from…"), "qa.context")
-        self.context.setPlainText(ctx.settings.last_input("qa.context"))
-        self.context.file_dropped.connect(self.open_path)
+        self.context, self.open_button = self.text_input(
+            "context", "Paste or open the context the answers come from…", "Open a text file as the context")
         self.context.textChanged.connect(self._context_changed)
         self.question = name(QComboBox(), "qa.question", "Your question (recent questions in the list)")
         self.question.setEditable(True)
@@ -48,8 +46,6 @@ class QATab(TaskTab):
         line.setPlaceholderText("Ask a question about the context…")
         line.setAccessibleName("qa.question")
         line.returnPressed.connect(self.run)
-        self.open_button = name(QPushButton("Open…"), "qa.open", "Open a text file as the context")
-        self.open_button.clicked.connect(self.open_file)
         self.summary = name(QLabel("Ask a question to find its answer in the context."), "qa.summary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)

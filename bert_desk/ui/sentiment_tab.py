@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from bert_desk.engine.types import SentimentResult
 from bert_desk.ui.batch import BatchPanel
 from bert_desk.ui.chart import ScoreBars
-from bert_desk.ui.highlight import Span, TextEdit, qt_range, span_format
+from bert_desk.ui.highlight import Span, qt_range, span_format
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.theme import polarity_color, scores_polarity
 from bert_desk.ui.widgets import name
@@ -30,13 +30,9 @@ class SentimentTab(TaskTab):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.editor = name(TextEdit(placeholder="Type or paste a text, open a file, or drop one here…"),
-                           "sentiment.input")
-        self.editor.setPlainText(ctx.settings.last_input("sentiment.input"))
-        self.editor.file_dropped.connect(self.open_path)
+        self.editor, self.open_button = self.text_input(
+            "input", "Type or paste a text, open a file, or drop one here…", "Open a text file")
         self.editor.textChanged.connect(self._text_changed)
-        self.open_button = name(QPushButton("Open…"), "sentiment.open", "Open a text file")
-        self.open_button.clicked.connect(self.open_file)
         self.result_view = name(ScoreBars("sentiment"), "sentiment.result")
         self._result: SentimentResult | None = None
 

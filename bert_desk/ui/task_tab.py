@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from bert_desk.ui.error_bar import ErrorBar
-from bert_desk.ui.highlight import read_text_file
+from bert_desk.ui.highlight import TextEdit, read_text_file
 from bert_desk.ui.model_picker import ModelPicker
 from bert_desk.ui.settings import Settings
 from bert_desk.ui.widgets import name
@@ -106,6 +106,16 @@ class TaskTab(QWidget):
         row.addWidget(self.progress)
         row.addWidget(self.state, 1)
         return row
+
+    def text_input(self, role: str, placeholder: str, open_tip: str) -> tuple[TextEdit, QPushButton]:
+        """The tab's main text box `<tab>.<role>` (last session's text, accepts dropped files) and
+        its Open… button `<tab>.open`."""
+        editor = name(TextEdit(placeholder=placeholder), f"{self.tab_id}.{role}")
+        editor.setPlainText(self.ctx.settings.last_input(f"{self.tab_id}.{role}"))
+        editor.file_dropped.connect(self.open_path)
+        button = name(QPushButton("Open…"), f"{self.tab_id}.open", open_tip)
+        button.clicked.connect(self.open_file)
+        return editor, button
 
     def choose_text_file(self, caption: str = "Open a text file") -> str | None:
         path, _ = QFileDialog.getOpenFileName(self, caption, self.ctx.settings.last_dir(), TEXT_FILTER)
