@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -26,7 +25,7 @@ from bert_desk.ui.chart import DistributionChart, label_colors
 from bert_desk.ui.entity_table import SORT_ROLE, sorting_proxy
 from bert_desk.ui.table_model import Index, RowsTableModel
 from bert_desk.ui.theme import HIGHLIGHT_TEXT
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, split
 
 
 class BatchTableModel(RowsTableModel):
@@ -110,11 +109,7 @@ class BatchPanel(QWidget):
         for widget in (self.open_button, self.cancel_button, self.progress, self.export_csv_button,
                        self.export_jsonl_button):
             row.addWidget(widget)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.chart)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter = split(self.table, self.chart, (3, 1), vertical=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QSlider,
-    QSplitter,
     QTableView,
     QWidget,
 )
@@ -20,7 +19,7 @@ from bert_desk.ui.entity_table import ENTITY_ROLE, EntityTableModel, sorting_pro
 from bert_desk.ui.entity_view import EntityView, visible_entities
 from bert_desk.ui.legend import Legend
 from bert_desk.ui.task_tab import AppContext, TaskTab
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, split
 from bert_desk.worker import JobDone
 
 
@@ -64,11 +63,7 @@ class NERTab(TaskTab):
         filters.addWidget(QLabel("Min. score:"))
         filters.addWidget(self.min_score)
         filters.addWidget(self.min_score_label)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.view)
-        splitter.addWidget(self.table)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter = split(self.view, self.table, (3, 2))
         self.layout_.addWidget(self.editor)
         self.layout_.addLayout(self.action_row(self.open_button))
         self.layout_.addLayout(filters)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +26,7 @@ from PySide6.QtWidgets import (
 from bert_desk.engine.pretrain import CorruptionResult, FillMaskResult, NSPResult
 from bert_desk.ui.mask_widgets import CandidatesView, CorruptionView, NSPMeter, WordStrip
 from bert_desk.ui.task_tab import AppContext, TaskTab
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, split
 from bert_desk.worker import JobCancelled, JobDone, JobFailed
 
 MASK = "[MASK]"
@@ -100,12 +98,7 @@ class PretrainTab(TaskTab):
         row.addStretch(1)
         corrupt_layout.addLayout(row)
         corrupt_layout.addWidget(self.corruption, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.candidates)
-        splitter.addWidget(corrupt_box)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        mlm_layout.addWidget(splitter, 1)
+        mlm_layout.addWidget(split(self.candidates, corrupt_box), 1)
 
         nsp = QGroupBox("Next sentence prediction")
         nsp_form = QFormLayout()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +19,7 @@ from bert_desk.engine.types import Answer, QAResult
 from bert_desk.ui.highlight import Span, qt_range, scroll_to_range, span_format
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.theme import ANSWER, ANSWER_OTHER
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, split
 
 TOP_K = 5
 ANSWER_ROLE = Qt.ItemDataRole.UserRole
@@ -65,11 +64,7 @@ class QATab(TaskTab):
         side_layout.addWidget(self.summary)
         side_layout.addWidget(QLabel("Answers:"))
         side_layout.addWidget(self.answers, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.context)
-        splitter.addWidget(side)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter = split(self.context, side, (3, 2))
         self.layout_.addLayout(ask)
         self.layout_.addLayout(self.action_row(self.open_button))
         self.layout_.addWidget(splitter, 1)

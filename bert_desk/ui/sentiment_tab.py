@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from bert_desk.engine.types import SentimentResult
 from bert_desk.ui.batch import BatchPanel
@@ -13,7 +12,7 @@ from bert_desk.ui.chart import ScoreBars
 from bert_desk.ui.highlight import Span, qt_range, span_format
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.theme import polarity_color, scores_polarity
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, split
 from bert_desk.worker import JobCancelled, JobDone, JobFailed, JobProgress
 
 
@@ -37,11 +36,7 @@ class SentimentTab(TaskTab):
         self._result: SentimentResult | None = None
 
         single = QWidget()
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.editor)
-        splitter.addWidget(self.result_view)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter = split(self.editor, self.result_view, (3, 2))
         single_layout = QVBoxLayout(single)
         single_layout.setContentsMargins(0, 0, 0, 0)
         single_layout.addLayout(self.action_row(self.open_button))

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -37,7 +36,7 @@ from bert_desk.ui.review.metrics import MetricsDialog
 from bert_desk.ui.review.navigation import NavigationMixin
 from bert_desk.ui.review.preannotate_panel import PreannotatePanel
 from bert_desk.ui.settings import Settings
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, split
 from bert_desk.worker import InferenceService
 
 TASKS = (("ner", "Entities"), ("qa", "Question answering"), ("sentiment", "Sentiment"))
@@ -177,11 +176,7 @@ class ReviewTab(NavigationMixin, QWidget):
         layout.addWidget(self.panel, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.keys_help)
-        self.splitter = name(QSplitter(Qt.Orientation.Horizontal), "review.splitter")
-        self.splitter.addWidget(self.browser)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter = name(split(self.browser, right, (1, 2)), "review.splitter")
         self.splitter.setSizes([340, 700])
         return self.splitter
 
