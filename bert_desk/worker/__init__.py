@@ -9,9 +9,12 @@ GUI code talks to `InferenceService` only (it lives in the GUI thread):
 - Results come back as `Signal(object)` carrying the dataclasses below; events of superseded
   jobs are dropped, so a tab only ever hears about its current job.
 - `shutdown()` cancels everything, quits and joins the thread.
+- While a service runs, Python's cyclic garbage collector runs on the GUI thread only (`gc_guard`),
+  so a collection triggered by the worker's allocations never destroys Qt objects off that thread.
 
 Modules: `events` (jobs and event dataclasses), `handlers` (what each job kind does; the engine is
-imported lazily inside them, so importing this package stays cheap), `service` (the thread and facade).
+imported lazily inside them, so importing this package stays cheap), `service` (the thread and facade),
+`gc_guard` (garbage collection on the GUI thread).
 """
 
 

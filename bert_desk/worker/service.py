@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from bert_desk.engine.types import Cancelled, EngineError
+from bert_desk.worker import gc_guard
 from bert_desk.worker.events import (
     Event,
     Job,
@@ -123,6 +124,7 @@ class InferenceService(QObject):
         self._submit.connect(self._worker.run_job)  # queued: the worker lives in the thread
         self._worker.emitted.connect(self._on_event)  # queued back into this (GUI) thread
         _THREADS.add(self._thread)
+        self._gc_held = gc_guard.acquire()  # no collections on this thread while it runs
         self._thread.start()
 
     @property
@@ -173,6 +175,9 @@ class InferenceService(QObject):
         if not ended:
             log.error("The inference thread did not stop within %d ms; waiting for it", timeout_ms)
             ended = self._thread.wait()
+        if self._gc_held:
+            self._gc_held = False
+            gc_guard.release()
         return ended
 
     @Slot(object)

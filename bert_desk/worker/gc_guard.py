@@ -1,0 +1,87 @@
+"""Python's cyclic garbage collector, run on the GUI thread only while inference threads exist.
+
+Automatic collection runs in whichever thread happens to allocate. While the inference worker
+allocates (tokenising, running a model, reading a project), that is usually the worker, and a
+collection there destroys whatever cycles it finds, Qt objects included (a closed widget or icon
+caught in a reference cycle), off the GUI thread, which can crash Qt. So while any
+`InferenceService` is alive, automatic collection is off and a timer on the GUI thread collects
+with the same rules as CPython's own: the thresholds of `gc.set_threshold`, and a full collection only once
+the objects promoted since the last one reach a quarter of those that survived it.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer
+
+INTERVAL_MS = 100
+
+
+class GuiThreadCollector(QObject):
+    """Collects garbage on the thread it lives on (the GUI thread), from a timer."""
+
+    def __init__(self, interval_ms: int = INTERVAL_MS) -> None:
+        super().__init__()
+        self._long_lived = len(gc.get_objects(generation=2))
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.collect_if_due)
+
+    def start(self) -> None:
+        gc.disable()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        gc.enable()
+
+    def collect_if_due(self) -> int | None:
+        """Collect the oldest generation that is due; returns it, or None when none was."""
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        if thresholds[0] == 0:
+            return None  # gc.set_threshold(0) turns collection off, as it does in CPython
+        for generation in (2, 1, 0):
+            if counts[generation] <= thresholds[generation]:
+                continue
+            if generation == 2:
+                pending = len(gc.get_objects(generation=2)) - self._long_lived
+                if pending <= self._long_lived // 4:
+                    continue  # CPython's rule: full collections stay rare on big heaps
+            gc.collect(generation)
+            if generation == 2:
+                self._long_lived = len(gc.get_objects(generation=2))
+            return generation
+        return None
+
+
+_collector: GuiThreadCollector | None = None
+_users = 0
+
+
+def acquire() -> bool:
+    """A service starts: collection moves to the GUI thread if not there yet. False (nothing done)
+    when there is no application or this is not its thread; call `release` only after True."""
+    global _collector, _users
+    app = QCoreApplication.instance()
+    if app is None or QThread.currentThread() != app.thread():
+        return False
+    if _collector is None:
+        _collector = GuiThreadCollector()
+        _collector.start()
+    _users += 1
+    return True
+
+
+def release() -> None:
+    """A service that acquired has stopped: the last one gives collection back to Python."""
+    global _collector, _users
+    _users = max(0, _users - 1)
+    if _users == 0 and _collector is not None:
+        _collector.stop()
+        _collector = None
+
+
+def active() -> bool:
+    """True while collection runs on the GUI thread (automatic collection is off)."""
+    return _collector is not None
