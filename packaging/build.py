@@ -174,7 +174,7 @@ def find_iscc() -> str | None:
 # --- fingerprint (for --if-stale) -------------------------------------------------------------------
 
 
-def fingerprint(args: argparse.Namespace) -> str:
+def fingerprint(args: argparse.Namespace, variant: str) -> str:
     """Hash of everything the build depends on: our files (path, size, mtime), installed dists, options."""
     digest = hashlib.sha256()
     roots = [ROOT / "bert_desk", ROOT / "resources", PACKAGING]
@@ -186,7 +186,7 @@ def fingerprint(args: argparse.Namespace) -> str:
     dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions() if d.metadata["Name"])
     digest.update("\n".join(dists).encode())
     # The .deb's compression is left out: any up-to-date build serves the tests.
-    options = [sys.version, platform.machine(), args.variant or torch_variant(), args.with_training,
+    options = [sys.version, platform.machine(), variant, args.with_training,
                args.skip_deb, args.skip_tar, args.skip_installer]
     digest.update(repr(options).encode())
     return digest.hexdigest()
@@ -214,8 +214,8 @@ def render_icons() -> Path:
     return out
 
 
-def run_pyinstaller(args: argparse.Namespace, icons: Path) -> Path:
-    env = dict(os.environ, BERT_DESK_VARIANT=args.variant or torch_variant(), BERT_DESK_ICON_DIR=str(icons),
+def run_pyinstaller(args: argparse.Namespace, variant: str, icons: Path) -> Path:
+    env = dict(os.environ, BERT_DESK_VARIANT=variant, BERT_DESK_ICON_DIR=str(icons),
                BERT_DESK_WITH_TRAINING="1" if args.with_training else "0")
     env.pop("PYTHONPATH", None)
     cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
@@ -297,18 +297,19 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print("build.py: cannot build:", *(f"  - {p}" for p in problems), sep="\n", file=sys.stderr)
         return 2
-    stamp = fingerprint(args)
+    variant = args.variant or torch_variant()  # preflight checked they agree
+    stamp = fingerprint(args, variant)
     if args.if_stale and up_to_date(stamp):
         log(f"up to date: {REPORT.relative_to(ROOT)} (delete it or drop --if-stale to rebuild)")
         return 0
-    version, variant = app_version(), args.variant or torch_variant()
+    version = app_version()
     timings: dict[str, float] = {}
     artifacts: dict[str, str] = {}
     REPORT.unlink(missing_ok=True)
     try:
         t0 = time.monotonic()
         icons = render_icons()
-        bundle = run_pyinstaller(args, icons)
+        bundle = run_pyinstaller(args, variant, icons)
         timings["pyinstaller_s"] = round(time.monotonic() - t0, 1)
         artifacts["bundle"] = str(bundle)
         smoke(bundle)
