@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
+WIDTH = 67  # "100.0% " + a 60-character message
+
 
 @contextmanager
 def progress_line(stream: TextIO | None = None) -> Iterator[Callable[[float, str], None]]:
     """A progress callback rewriting one line of `stream` (default stderr) when it is a terminal, silent
-    otherwise; on exit the line, if one was shown, is ended so what is printed next starts on its own."""
+    otherwise; on exit the line, if one was shown, is ended so what is printed next starts on its own.
+    A log record written to the same stream meanwhile first clears the line, so it gets a line of its own
+    and the progress line is drawn again below it at the next update."""
     out = stream if stream is not None else sys.stderr
     if not out.isatty():
         yield lambda fraction, message: None
@@ -24,9 +29,22 @@ def progress_line(stream: TextIO | None = None) -> Iterator[Callable[[float, str
         out.flush()
         shown = True
 
+    def clear_for_log(record: logging.LogRecord) -> bool:
+        nonlocal shown
+        if shown:
+            out.write("\r" + " " * WIDTH + "\r")
+            shown = False
+        return True
+
+    handlers = [h for h in logging.getLogger().handlers
+                if isinstance(h, logging.StreamHandler) and getattr(h, "stream", None) is out]
+    for handler in handlers:
+        handler.addFilter(clear_for_log)
     try:
         yield show
     finally:
+        for handler in handlers:
+            handler.removeFilter(clear_for_log)
         if shown:
             out.write("\n")
             out.flush()
