@@ -270,3 +270,19 @@ def test_relabel_renames_both_layers_and_keeps_the_rest() -> None:
     assert renamed.model_spans == [SpanData(10, 15, "LOC", 0.9)] and renamed.model_label == "NEGATIVE"
     assert record.spans == [SpanData(0, 6, "PER"), SpanData(10, 15, "GPE")]  # the parsed record is not changed
     assert relabel([Record(text="x")], {"0": "NEGATIVE"})[0] == Record(text="x")
+
+
+def test_json_format_told_from_the_top_level_data_value(tmp_path: Path) -> None:
+    """A single Label Studio task is an object too: its top-level "data" is an object, SQuAD's a list.
+    A "data" key nested deeper (here in a prediction's meta) or inside a string does not count."""
+    task = {"id": 1, "predictions": [{"meta": {"data": [1, 2]}, "result": []}], "note": '"data": [',
+            "data": {"text": "Berlin"}}
+    f = write(tmp_path / "task.json", json.dumps(task))
+    assert detect_format(f) == "labelstudio"
+    squad = {"version": "1.1", "data": [{"title": "T", "paragraphs": [{"context": "C", "qas": []}]}]}
+    g = write(tmp_path / "squad.json", json.dumps(squad) + "\n" + " " * 10_000)
+    assert detect_format(g) == "squad"
+    truncated = write(tmp_path / "cut.json", json.dumps(task)[:-5])  # decided from its start, then
+    assert detect_format(truncated) == "labelstudio"  # the reader reports the syntax error with its line
+    with pytest.raises(ProjectImportError, match="invalid JSON"):
+        read_file(truncated)

@@ -109,3 +109,52 @@ def test_agreement_progress_and_cancel(reviewed: Project) -> None:
     assert result.documents == 5 and result.labels["PER"].tp == 5 and result.labels["LOC"].fp == 5
     assert progress.fractions[0] == 0.0 and progress.fractions[-1] == 1.0
     assert "5/5 documents" in [m for _, m in progress.calls]
+
+
+class CancelledWhileReading(CancelToken):
+    """A token that is cancelled (as by the Cancel button) once it has been checked `after` times."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__()
+        self.after, self.checks = after, 0
+
+    def raise_if_cancelled(self) -> None:
+        self.checks += 1
+        if self.checks >= self.after:
+            self.cancel()
+        super().raise_if_cancelled()
+
+
+def _big_file(tmp_path: Path, fmt: str, n: int = 3000) -> Path:
+    import json
+
+    if fmt == "jsonl":
+        body = "".join(json.dumps({"text": f"Doc {i}"}) + "\n" for i in range(n))
+    elif fmt == "csv":
+        body = "text,label\n" + "".join(f"Doc {i},pos\n" for i in range(n))
+    elif fmt == "conll":
+        body = "".join(f"Doc B-PER\n{i} O\n\n" for i in range(n))
+    elif fmt == "labelstudio":
+        body = json.dumps([{"id": i, "data": {"text": f"Doc {i}"}} for i in range(n)])
+    else:  # squad: one article per paragraph
+        body = json.dumps({"data": [{"title": f"A{i}", "paragraphs": [{"context": f"Doc {i}", "qas": []}]}
+                                    for i in range(n)]})
+    path = tmp_path / f"big.{fmt}"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "conll", "labelstudio", "squad"])
+def test_a_cancel_stops_the_parsing_of_a_big_file(project: Project, tmp_path: Path, fmt: str) -> None:
+    """Cancel pressed while a big file is still being parsed stops the reader there, not after the whole file."""
+    from bert_desk.project.importers import read_file
+
+    path = _big_file(tmp_path, fmt)
+    assert len(read_file(path, fmt, cancel=CancelToken())) == 3000
+    token = CancelledWhileReading(after=2)
+    with pytest.raises(Cancelled):
+        read_file(path, fmt, cancel=token)
+    assert token.checks == 2  # stopped at the reader's second check, early in the file
+    with pytest.raises(Cancelled):
+        import_file(project, path, fmt, cancel=CancelledWhileReading(after=3))
+    assert project.count() == 0

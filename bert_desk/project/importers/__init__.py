@@ -8,6 +8,7 @@ raises `Cancelled` before the transaction commits, so the project is left unchan
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -35,9 +36,30 @@ _BY_SUFFIX = {".txt": "lines", ".text": "text", ".csv": "csv", ".tsv": "tsv", ".
               ".ndjson": "jsonl", ".conll": "conll", ".conll03": "conll", ".iob": "conll", ".bio": "conll",
               ".spacy": "spacy"}
 
+_DATA_KEY = re.compile(r'"data"\s*:\s*([\[{])')
+
+
+
+def _depth(text: str, end: int) -> int:
+    """JSON nesting depth at `end` in `text` (brackets inside strings are not counted)."""
+    depth, in_string, escaped = 0, False, False
+    for ch in text[:end]:
+        if escaped:
+            escaped = False
+        elif in_string:
+            escaped, in_string = ch == "\\", ch != '"'
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+    return depth if not in_string else -1
+
 
 def detect_format(path: str | Path) -> str:
-    """Format from the extension (`.txt` -> lines); `.json` is told apart by its content."""
+    """Format from the extension (`.txt` -> lines); `.json` is told apart by its content (its start, when the
+    top-level "data" value shows there, otherwise the parsed file)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in _BY_SUFFIX:
@@ -51,6 +73,10 @@ def detect_format(path: str | Path) -> str:
         if head.startswith("["):
             return "labelstudio"
         if head.startswith("{"):
+            # SQuAD: {"version": …, "data": [articles]}; one Label Studio task: {"id": …, "data": {fields}}
+            data_key = next((m for m in _DATA_KEY.finditer(head) if _depth(head, m.start()) == 1), None)
+            if data_key:
+                return "squad" if data_key.group(1) == "[" else "labelstudio"
             try:
                 data = json.loads(path.read_text(encoding="utf-8-sig"))
             except (ValueError, OSError):
@@ -77,15 +103,18 @@ def relabel(records: list[Record], label_map: Mapping[str, str]) -> list[Record]
 
 
 def read_file(path: str | Path, fmt: str | None = None, *, column: str | None = None,
-              label_column: str | None = None, label_map: Mapping[str, str] | None = None) -> list[Record]:
-    """Parse a file into records (nothing is stored), labels renamed by `label_map` (e.g. SST-2's 0/1)."""
+              label_column: str | None = None, label_map: Mapping[str, str] | None = None,
+              cancel: CancelToken | None = None) -> list[Record]:
+    """Parse a file into records (nothing is stored), labels renamed by `label_map` (e.g. SST-2's 0/1);
+    a set `cancel` stops the readers' loops with `Cancelled`."""
     path = Path(path)
     fmt = fmt or detect_format(path)
     if fmt not in READERS:
         raise ProjectImportError(path, None, f"unknown format {fmt!r} (expected one of {', '.join(IMPORT_FORMATS)})")
     if not path.is_file():
         raise ProjectImportError(path, None, "no such file")
-    return relabel(READERS[fmt](path, column=column, label_column=label_column), label_map or {})
+    records = READERS[fmt](path, column=column, label_column=label_column, cancel=cancel)
+    return relabel(records, label_map or {})
 
 
 def import_file(project: Project, path: str | Path, fmt: str | None = None, *, column: str | None = None,
@@ -95,12 +124,11 @@ def import_file(project: Project, path: str | Path, fmt: str | None = None, *, c
     """Import a whole file in one transaction (all or nothing); returns the new document ids.
 
     The file is parsed first (not measured: `progress` stays at 0), then stored; `progress`
-    hears about every stored document and a set `cancel` raises `Cancelled` before the commit.
+    hears about every stored document. A set `cancel` raises `Cancelled` while parsing or before the commit.
     """
     check(cancel)
     progress(0.0, "reading the file")
-    records = read_file(path, fmt, column=column, label_column=label_column, label_map=label_map)
-    check(cancel)
+    records = read_file(path, fmt, column=column, label_column=label_column, label_map=label_map, cancel=cancel)
     try:
         ids = project.import_records(tracked(records, len(records), progress, cancel), source=source, who=who)
         progress(1.0, f"{len(ids):,} documents")

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from bert_desk.engine.runtime import check
+from bert_desk.engine.types import CancelToken
 from bert_desk.project.errors import ProjectImportError
 from bert_desk.project.types import STATUSES, SpanData
 
 # Prodigy's answers map onto review statuses.
 ANSWER_STATUS = {"accept": "accepted", "reject": "rejected", "ignore": "skipped"}
 STATUS_ANSWER = {v: k for k, v in ANSWER_STATUS.items()}
+T = TypeVar("T")
+
+
+def checked(items: Iterable[T], cancel: CancelToken | None, every: int = 256) -> Iterator[T]:
+    """`items`, raising `Cancelled` every `every` items once `cancel` is set (a reader's loop stays stoppable)."""
+    for n, item in enumerate(items):
+        if n % every == 0:
+            check(cancel)
+        yield item
 
 
 def read_text(path: Path) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bert_desk.engine.types import CancelToken
 from bert_desk.project.errors import ProjectImportError
-from bert_desk.project.importers.common import read_text, split_lines
+from bert_desk.project.importers.common import checked, read_text, split_lines
 from bert_desk.project.types import Record, SpanData
 
 _SEP = re.compile(r"[ \t]+")
@@ -48,12 +49,12 @@ def _sentence(tokens: list[tuple[str, str, int]], path: Path, doc_index: int | N
     return Record(text=" ".join(text_parts), meta=meta, spans=spans, line=tokens[0][2])
 
 
-def read_conll(path: Path, **_: object) -> list[Record]:
+def read_conll(path: Path, *, cancel: CancelToken | None = None, **_: object) -> list[Record]:
     """Sentences of a CoNLL file as documents with entity spans."""
     records: list[Record] = []
     tokens: list[tuple[str, str, int]] = []
     doc_index: int | None = None
-    for n, line in enumerate(split_lines(read_text(path)), 1):
+    for n, line in checked(enumerate(split_lines(read_text(path)), 1), cancel, every=2048):
         stripped = line.strip(" \t")
         if not stripped or stripped.startswith("-DOCSTART-"):
             if tokens:

@@ -7,21 +7,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bert_desk.engine.types import CancelToken
 from bert_desk.project.errors import ProjectImportError
-from bert_desk.project.importers.common import check_status
+from bert_desk.project.importers.common import check_status, checked
 from bert_desk.project.types import PROJECT_TASKS, Record, SpanData
 
 USER_DATA_KEY = "bert_desk"
 
 
-def read_docbin(path: Path, **_: object) -> list[Record]:
+def read_docbin(path: Path, *, cancel: CancelToken | None = None, **_: object) -> list[Record]:
     """Documents of a DocBin file (errors name the document's index, there are no lines)."""
     from spacy.tokens import DocBin
 
     from bert_desk.project.tokens import blank_nlp
 
     try:
-        docs = list(DocBin().from_disk(path).get_docs(blank_nlp().vocab))
+        docs = list(checked(DocBin().from_disk(path).get_docs(blank_nlp().vocab), cancel))
     except Exception as exc:  # spaCy/msgpack raise many kinds
         raise ProjectImportError(path, None, f"not a spaCy DocBin file ({exc.__class__.__name__}: {exc})") from exc
     records = []

@@ -14,11 +14,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bert_desk.engine.types import CancelToken
 from bert_desk.project.errors import ProjectImportError
 from bert_desk.project.importers.common import (
     ANSWER_STATUS,
     as_int,
     check_status,
+    checked,
     read_text,
     span_from,
     split_lines,
@@ -29,10 +31,11 @@ _KNOWN = {"text", "meta", "spans", "entities", "label", "accept", "cats", "answe
           "tokens", "html", "options", "config", "data"}
 
 
-def read_jsonl(path: Path, *, column: str | None = None, **_: object) -> list[Record]:
+def read_jsonl(path: Path, *, column: str | None = None, cancel: CancelToken | None = None,
+               **_: object) -> list[Record]:
     """Every non-blank line is a JSON object with a text (key `column`, default "text")."""
     records = []
-    for n, line in enumerate(split_lines(read_text(path)), 1):
+    for n, line in checked(enumerate(split_lines(read_text(path)), 1), cancel):
         if not line.strip():
             continue
         try:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bert_desk.engine.types import CancelToken
 from bert_desk.project.errors import ProjectImportError
-from bert_desk.project.importers.common import as_int, check_status, line_of, load_json
+from bert_desk.project.importers.common import as_int, check_status, checked, line_of, load_json
 from bert_desk.project.types import PROJECT_TASKS, Record, SpanData
 
 REVIEW_KEY = "bert_desk_review"
@@ -98,7 +99,8 @@ def _task(task: Any, key: str) -> Record:
     return record
 
 
-def read_labelstudio(path: Path, *, column: str | None = None, **_: object) -> list[Record]:
+def read_labelstudio(path: Path, *, column: str | None = None, cancel: CancelToken | None = None,
+                     **_: object) -> list[Record]:
     """Tasks of a Label Studio JSON export."""
     data, raw = load_json(path)
     if isinstance(data, dict):
@@ -106,7 +108,7 @@ def read_labelstudio(path: Path, *, column: str | None = None, **_: object) -> l
     if not isinstance(data, list):
         raise ProjectImportError(path, 1, "not a Label Studio export: expected a list of tasks")
     records = []
-    for i, task in enumerate(data):
+    for i, task in checked(enumerate(data), cancel):
         try:
             record = _task(task, column or "text")
         except (ValueError, TypeError, AttributeError) as exc:

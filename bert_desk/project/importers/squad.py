@@ -10,19 +10,20 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bert_desk.engine.types import CancelToken
 from bert_desk.project.errors import ProjectImportError
-from bert_desk.project.importers.common import LineCursor, as_int, line_of, load_json
+from bert_desk.project.importers.common import LineCursor, as_int, checked, line_of, load_json
 from bert_desk.project.types import AnswerData, QuestionData, Record
 
 
-def read_squad(path: Path, **_: object) -> list[Record]:
+def read_squad(path: Path, *, cancel: CancelToken | None = None, **_: object) -> list[Record]:
     """Documents and questions of a SQuAD JSON file."""
     data, raw = load_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
         raise ProjectImportError(path, 1, "not a SQuAD file: expected {\"data\": [...]} at the top")
     records: list[Record] = []
     cursor = LineCursor(raw)
-    for a, article in enumerate(data["data"]):
+    for a, article in checked(enumerate(data["data"]), cancel, every=16):
         where = f"data[{a}]"
         if not isinstance(article, dict) or not isinstance(article.get("paragraphs"), list):
             raise ProjectImportError(path, None, f"{where}: expected an article with 'paragraphs'")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from itertools import count
 from pathlib import Path
 
+from bert_desk.engine.runtime import check
+from bert_desk.engine.types import CancelToken
 from bert_desk.inputs import TEXT_COLUMNS, default_column
 from bert_desk.project.errors import ProjectImportError
 from bert_desk.project.importers.common import check_status, read_text, split_lines
@@ -23,7 +26,7 @@ def read_lines(path: Path, **_: object) -> list[Record]:
 
 
 def read_csv(path: Path, *, column: str | None = None, label_column: str | None = None,
-             delimiter: str = ",", **_: object) -> list[Record]:
+             delimiter: str = ",", cancel: CancelToken | None = None, **_: object) -> list[Record]:
     """Rows of a CSV/TSV with a header: `column` (default: `inputs.default_column`) is the text, `label_column`
     (default "label" when present) the sentiment label, a "status" column the review status;
     other columns become string meta. Rows with an empty text are skipped."""
@@ -46,7 +49,9 @@ def read_csv(path: Path, *, column: str | None = None, label_column: str | None 
     label_column = label_column or ("label" if "label" in header and column != "label" else None)
     records: list[Record] = []
     line = reader.line_num + 1
-    while True:
+    for rows in count():
+        if rows % 256 == 0:
+            check(cancel)
         try:
             row = next(reader)
         except StopIteration:
