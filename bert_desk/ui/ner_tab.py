@@ -30,8 +30,7 @@ class NERTab(TaskTab):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.editor, self.open_button = self.text_input(
-            "input", "Type or paste a text, open a file, or drop one here…", "Open a text file")
+        self.editor, self.open_button = self.text_input()
         self.editor.setMaximumHeight(170)
         self.view = name(EntityView(), "ner.view")
         self.view.setPlaceholderText("Entities appear here after Run.")

@@ -29,8 +29,7 @@ class SentimentTab(TaskTab):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.editor, self.open_button = self.text_input(
-            "input", "Type or paste a text, open a file, or drop one here…", "Open a text file")
+        self.editor, self.open_button = self.text_input()
         self.editor.textChanged.connect(self._text_changed)
         self.result_view = name(ScoreBars("sentiment"), "sentiment.result")
         self._result: SentimentResult | None = None

@@ -107,7 +107,9 @@ class TaskTab(QWidget):
         row.addWidget(self.state, 1)
         return row
 
-    def text_input(self, role: str, placeholder: str, open_tip: str) -> tuple[TextEdit, QPushButton]:
+    def text_input(self, role: str = "input",
+                   placeholder: str = "Type or paste a text, open a file, or drop one here…",
+                   open_tip: str = "Open a text file") -> tuple[TextEdit, QPushButton]:
         """The tab's main text box `<tab>.<role>` (last session's text, accepts dropped files) and
         its Open… button `<tab>.open`."""
         editor = name(TextEdit(placeholder=placeholder), f"{self.tab_id}.{role}")
