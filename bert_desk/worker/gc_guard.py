@@ -6,7 +6,9 @@ collection there destroys whatever cycles it finds, Qt objects included (a close
 caught in a reference cycle), off the GUI thread, which can crash Qt. So while any
 `InferenceService` is alive, automatic collection is off and a timer on the GUI thread collects
 with the same rules as CPython's own: the thresholds of `gc.set_threshold`, and a full collection only once
-the objects promoted since the last one reach a quarter of those that survived it.
+the objects promoted since the last one reach a quarter of those that survived it. Like CPython, it counts
+the promoted objects as it goes (survivors of each generation-1 collection, from the small young
+generations), so a timer tick never walks the whole heap: only a full collection does.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ class GuiThreadCollector(QObject):
 
     def __init__(self, interval_ms: int = INTERVAL_MS) -> None:
         super().__init__()
-        self._long_lived = len(gc.get_objects(generation=2))
+        self.long_lived = len(gc.get_objects(generation=2))  # survivors of the last full collection
+        self.pending = 0  # objects promoted to the oldest generation since then
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.collect_if_due)
@@ -41,17 +44,17 @@ class GuiThreadCollector(QObject):
         counts, thresholds = gc.get_count(), gc.get_threshold()
         if thresholds[0] == 0:
             return None  # gc.set_threshold(0) turns collection off, as it does in CPython
-        for generation in (2, 1, 0):
-            if counts[generation] <= thresholds[generation]:
-                continue
-            if generation == 2:
-                pending = len(gc.get_objects(generation=2)) - self._long_lived
-                if pending <= self._long_lived // 4:
-                    continue  # CPython's rule: full collections stay rare on big heaps
-            gc.collect(generation)
-            if generation == 2:
-                self._long_lived = len(gc.get_objects(generation=2))
-            return generation
+        if counts[2] > thresholds[2] and self.pending > self.long_lived // 4:
+            gc.collect(2)  # CPython's rule: full collections stay rare on big heaps
+            self.long_lived, self.pending = len(gc.get_objects(generation=2)), 0
+            return 2
+        if counts[1] > thresholds[1]:
+            young = len(gc.get_objects(generation=0)) + len(gc.get_objects(generation=1))
+            self.pending += max(0, young - gc.collect(1))  # the survivors move to the oldest generation
+            return 1
+        if counts[0] > thresholds[0]:
+            gc.collect(0)
+            return 0
         return None
 
 

@@ -65,26 +65,74 @@ def test_worker_allocations_never_collect_gui_garbage_off_the_gui_thread(
     assert not gc_guard.active() and gc.isenabled()
 
 
-def test_full_collections_follow_cpythons_rule(qapp: object) -> None:
-    was_enabled = gc.isenabled()
-    saved = gc.get_threshold()
+@pytest.fixture
+def manual_gc() -> Iterator[None]:
+    """Automatic collection off (as while a service runs); thresholds and state restored afterwards."""
+    was_enabled, saved = gc.isenabled(), gc.get_threshold()
     gc.disable()
-    try:
-        collector = gc_guard.GuiThreadCollector()
-        gc.set_threshold(1, 1, 1)
-        gc.collect()
-        for generation in (1, 1, 0, 0):  # gen 2 and gen 1 over their thresholds
-            gc.collect(generation)
-        keep = [[], [], []]  # and gen 0
-        collector._long_lived = len(gc.get_objects(generation=2))
-        assert collector.collect_if_due() == 1  # few objects promoted since the last full collection
-        gc.collect(0), gc.collect(0)
-        keep += [[], [], []]
-        collector._long_lived = 0
-        assert collector.collect_if_due() == 2 and len(keep) == 6
-        gc.set_threshold(0)
-        assert collector.collect_if_due() is None
-    finally:
-        gc.set_threshold(*saved)
-        if was_enabled:
-            gc.enable()
+    yield
+    gc.set_threshold(*saved)
+    if was_enabled:
+        gc.enable()
+
+
+def test_full_collections_follow_cpythons_rule(qapp: object, manual_gc: None) -> None:
+    collector = gc_guard.GuiThreadCollector()
+    gc.set_threshold(1, 1, 1)
+    gc.collect()
+    for generation in (1, 1, 0, 0):  # gen 2 and gen 1 over their thresholds
+        gc.collect(generation)
+    keep = [[], [], []]  # and gen 0
+    collector.long_lived, collector.pending = 10**9, 0
+    assert collector.collect_if_due() == 1  # few objects promoted since the last full collection
+    assert collector.pending >= 4  # `keep` and its lists were promoted
+    gc.collect(0), gc.collect(0)
+    keep += [[], [], []]
+    collector.long_lived = 0
+    assert collector.collect_if_due() == 2 and len(keep) == 6
+    assert collector.pending == 0 and abs(collector.long_lived - len(gc.get_objects(generation=2))) < 10
+    gc.set_threshold(0)
+    assert collector.collect_if_due() is None
+
+
+def test_promoted_objects_are_counted_as_they_reach_the_oldest_generation(qapp: object, manual_gc: None) -> None:
+    gc.set_threshold(700, 10, 10**6)  # no full collection in this test
+    gc.collect()
+    collector = gc_guard.GuiThreadCollector()
+    before = len(gc.get_objects(generation=2))
+    kept = []
+    for _ in range(30):
+        kept.append([[i] for i in range(1000)])  # survivors
+        for _ in range(500):
+            cycle: list[Any] = []
+            cycle.append(cycle)  # garbage that only the collector frees
+        collector.collect_if_due()
+    promoted = len(gc.get_objects(generation=2)) - before
+    assert promoted > 20_000 and abs(collector.pending - promoted) <= promoted // 100
+
+
+def test_timer_ticks_do_not_walk_the_heap(qapp: object, manual_gc: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a full collection lists the oldest generation: a tick that finds nothing due, or only a young
+    collection, stays cheap however big the heap is (it runs on the GUI thread every 100 ms)."""
+    gc.set_threshold(700, 10, 10)
+    gc.collect()
+    collector = gc_guard.GuiThreadCollector()
+    walks = 0
+    real = gc.get_objects
+
+    def counting(generation: int | None = None) -> list[Any]:
+        nonlocal walks
+        walks += generation == 2
+        return real(generation=generation)
+
+    monkeypatch.setattr(gc_guard.gc, "get_objects", counting)
+    done = []
+    for _ in range(300):  # cyclic garbage, nothing kept: many young collections, over 10 of generation 1
+        for _ in range(1000):
+            cycle: list[Any] = []
+            cycle.append(cycle)
+        done.append(collector.collect_if_due())
+    for _ in range(20):  # idle ticks
+        done.append(collector.collect_if_due())
+    assert done.count(1) > 20 and done[-20:] == [None] * 20
+    assert walks == done.count(2)
