@@ -69,3 +69,21 @@ def test_out_of_memory_falls_back_to_cpu(models: dict, monkeypatch: pytest.Monke
     assert result.note == runtime.OOM_NOTE
     assert sum(result.scores.values()) == pytest.approx(1.0, abs=1e-5)
     assert next(model.model.parameters()).device.type == "cpu"
+
+
+def test_long_windows_on_cpu_come_a_few_at_a_time(models: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On CPU a batch holds a bounded number of tokens: a long context gives progress (and a chance to
+    cancel) every couple of windows, whatever the batch size, and the same answers."""
+    context = "john smith works at google in paris . " * 40
+    whole = qa.answer(models["qa"], "who works at google?", context, batch_size=64)
+    monkeypatch.setattr(runtime, "CPU_TOKENS_PER_BATCH", 128)  # two 64-token windows
+    seen: list[str] = []
+    small = qa.answer(models["qa"], "who works at google?", context, batch_size=64,
+                      progress=lambda f, m: seen.append(m))
+    windows = int(seen[-1].rsplit("/", 1)[1])
+    assert windows > 8 and len(seen) == (windows + 1) // 2
+    assert [(a.start, a.end) for a in small.answers] == [(a.start, a.end) for a in whole.answers]
+    token = CancelToken()
+    with pytest.raises(Cancelled):  # Cancel pressed after the first batch stops the job there
+        qa.answer(models["qa"], "who?", context, batch_size=64, cancel=token,
+                  progress=lambda f, m: token.cancel())
