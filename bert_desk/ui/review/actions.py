@@ -227,7 +227,8 @@ class ProjectActions(QObject):
         if self._refuse_when_busy():
             return None
         if fmt is None:
-            dialog = ExportDialog(self.tab.task, self.tab)
+            dialog = ExportDialog(self.tab.task, self.tab,
+                                  count=lambda which, chosen: project.count(task=which, status=chosen))
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
             opts = dialog.options()

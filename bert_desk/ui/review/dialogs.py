@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,9 +15,12 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +42,7 @@ TASKS = (("ner", "Entities"), ("qa", "Question answering"), ("sentiment", "Senti
 LAYERS = (("human", "Reviewed annotations"), ("effective", "Reviewed, else model proposals"),
           ("model", "Model proposals"))
 NO_COLUMN = "(none)"
+PREVIEW_ROWS = 5
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,13 @@ class TableSample:
             return None
         lengths = [sum(len(r[i]) for r in self.rows if i < len(r)) for i in range(len(self.header))]
         return default_column(self.header) or self.header[max(range(len(self.header)), key=lengths.__getitem__)]
+
+    def column_values(self, column: str | None) -> list[str]:
+        """`column`'s value in each sampled row ("" where a row is short; [] for an unknown column)."""
+        if column not in self.header:
+            return []
+        i = self.header.index(column)
+        return [r[i] if i < len(r) else "" for r in self.rows]
 
     def values(self, column: str | None) -> set[str]:
         """The distinct (stripped) values of `column` in the sampled rows."""
@@ -115,6 +127,13 @@ class ImportDialog(QDialog):
         self.source.addItem("Reviewed annotations", "human")
         self.source.addItem("Model proposals", "model")
         self.detected = QLabel()
+        self.preview = name(QTableWidget(0, 2), "review.import_preview",
+                            "The first rows as they will be imported: text and (renamed) label")
+        self.preview.setHorizontalHeaderLabels(["Text", "Label"])
+        self.preview.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.preview.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.preview.verticalHeader().hide()
+        self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         name(self.buttons.button(QDialogButtonBox.StandardButton.Ok), "review.import_ok").setText("Import")
         name(self.buttons.button(QDialogButtonBox.StandardButton.Cancel), "review.import_cancel")
@@ -133,12 +152,15 @@ class ImportDialog(QDialog):
         form.addRow("Rename labels:", self.label_map)
         form.addRow("", self.map_error)
         form.addRow("Import annotations as:", self.source)
+        form.addRow("Preview:", self.preview)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.path.textChanged.connect(lambda _t: self.update_columns())
         self.format.currentIndexChanged.connect(lambda _i: self.update_columns())
         self.label_column.currentIndexChanged.connect(lambda _i: self.suggest_label_map())
+        self.column.currentIndexChanged.connect(lambda _i: self.update_preview())
+        self.label_column.currentIndexChanged.connect(lambda _i: self.update_preview())
         self.update_columns()
 
     def browse(self) -> None:
@@ -176,6 +198,7 @@ class ImportDialog(QDialog):
                 combo.setCurrentIndex(index)
             combo.setEnabled(tabular and bool(header))
         self.suggest_label_map()
+        self.update_preview()
 
     def suggest_label_map(self) -> None:
         """Offer SST-2's 0/1 -> NEGATIVE/POSITIVE when the label column holds only 0/1; a map the user typed
@@ -195,9 +218,27 @@ class ImportDialog(QDialog):
             mapping = None
             self.map_error.setText(str(exc))
         self.map_error.setVisible(mapping is None)
+        self.update_preview(mapping)
         self.label_map.setStyleSheet("" if mapping is not None else "QLineEdit { border: 1px solid #c62828; }")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(mapping is not None)
         return mapping
+
+    def update_preview(self, mapping: dict[str, str] | None = None) -> None:
+        """Show the first CSV/TSV rows as they will be imported (rows without text are skipped, as the
+        importer does; labels renamed by the map). Hidden for the other formats, which have no choices."""
+        if mapping is None:
+            try:
+                mapping = parse_label_map(self.label_map.text())
+            except ValueError:
+                mapping = {}
+        texts = self._sample.column_values(self.column.currentData())
+        labels = self._sample.column_values(self.label_column.currentData()) or [""] * len(texts)
+        rows = [(t, mapping.get(lab, lab)) for t, lab in zip(texts, labels, strict=True) if t][:PREVIEW_ROWS]
+        self.preview.setVisible(bool(self._sample.header))
+        self.preview.setRowCount(len(rows))
+        for r, (text, label) in enumerate(rows):
+            self.preview.setItem(r, 0, QTableWidgetItem(text))
+            self.preview.setItem(r, 1, QTableWidgetItem(label))
 
     def options(self) -> ImportOptions:
         fmt = self.format.currentData()
@@ -215,10 +256,14 @@ class ExportOptions:
     source: str = "human"
 
 
-class ExportDialog(QDialog):
-    """Choose the format, which review statuses (of which task) to include and the layer."""
+DocumentCounter = Callable[[str | None, "tuple[str, ...] | None"], int]  # (task, statuses) -> matching documents
 
-    def __init__(self, task: str = "ner", parent: QWidget | None = None) -> None:
+
+class ExportDialog(QDialog):
+    """Choose the format, which review statuses (of which task) to include and the layer; with `count`,
+    shows how many documents that selects and refuses an export of none."""
+
+    def __init__(self, task: str = "ner", parent: QWidget | None = None, *, count: DocumentCounter | None = None) -> None:
         super().__init__(parent)
         name(self, "review.export_dialog")
         self.setWindowTitle("Export project")
@@ -239,21 +284,41 @@ class ExportDialog(QDialog):
         self.source = name(QComboBox(), "review.export_source")
         for key, title in LAYERS:
             self.source.addItem(title, key)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        name(buttons.button(QDialogButtonBox.StandardButton.Ok), "review.export_ok").setText("Export…")
-        name(buttons.button(QDialogButtonBox.StandardButton.Cancel), "review.export_cancel")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self._count = count
+        self.summary = name(QLabel(), "review.export_summary")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        name(self.buttons.button(QDialogButtonBox.StandardButton.Ok), "review.export_ok").setText("Export…")
+        name(self.buttons.button(QDialogButtonBox.StandardButton.Cancel), "review.export_cancel")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("Format:", self.format)
-        form.addRow("Documents whose", self.task)
-        form.addRow("status is:", boxes)
+        form.addRow("Review of:", self.task)
+        form.addRow("Statuses:", boxes)
         form.addRow("Annotations:", self.source)
+        form.addRow("", self.summary)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.format.currentIndexChanged.connect(lambda _i: self._format_changed())
+        self.task.currentIndexChanged.connect(lambda _i: self.update_summary())
+        for box in self.statuses.values():
+            box.toggled.connect(lambda _on: self.update_summary())
         self._format_changed()
+        self.update_summary()
+
+    def update_summary(self) -> None:
+        """How many documents the choice exports; Export is disabled when no status is ticked or none match."""
+        opts = self.options()
+        if opts.statuses is not None and not opts.statuses:
+            n, text = 0, "Tick at least one status."
+        elif self._count is None:
+            n, text = 1, ""
+        else:
+            n = self._count(opts.task, opts.statuses)
+            text = f"{n:,} document{'s' if n != 1 else ''} will be exported."
+        self.summary.setText(text)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(n > 0)
 
     def _format_changed(self) -> None:
         task = DEFAULT_TASK.get(self.format.currentData()) or self._task

@@ -71,6 +71,50 @@ def test_export_dialog_defaults(qtbot: QtBot) -> None:
     assert dialog.options().statuses is None  # every status: every document
 
 
+def test_export_dialog_says_how_many_documents_it_exports(qtbot: QtBot, tab: ReviewTab) -> None:
+    """The count follows the task and ticked statuses (the project's own count); none ticked or none
+    matching disables Export."""
+    project = tab.project
+    assert project is not None
+    doc = project.document_ids()[0]
+    project.set_status(doc, "ner", "accepted")
+    dialog = ExportDialog("ner", count=lambda which, chosen: project.count(task=which, status=chosen))
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.summary.text() == "1 document will be exported." and ok.isEnabled()
+    dialog.statuses["unreviewed"].setChecked(True)
+    total = project.count()
+    assert dialog.summary.text() == f"{total} documents will be exported." and total > 1
+    dialog.task.setCurrentIndex(dialog.task.findData("sentiment"))  # nothing reviewed for sentiment yet
+    assert dialog.summary.text() == f"{total} documents will be exported."
+    dialog.statuses["unreviewed"].setChecked(False)
+    assert dialog.summary.text() == "0 documents will be exported." and not ok.isEnabled()
+    dialog.statuses["accepted"].setChecked(False)
+    assert dialog.summary.text() == "Tick at least one status." and not ok.isEnabled()
+
+
+def test_import_dialog_previews_the_rows_as_they_will_be_imported(qtbot: QtBot, tmp_path: Path) -> None:
+    glue = tmp_path / "sst2.tsv"
+    glue.write_text("sentence\tlabel\n\t1\na moving film\t1\na dull film\t0\n", encoding="utf-8")
+    dialog = ImportDialog(str(glue))
+    qtbot.addWidget(dialog)
+
+    def shown() -> list[tuple[str, str]]:
+        table = dialog.preview
+        return [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())]
+
+    assert dialog.preview.isVisibleTo(dialog)
+    assert shown() == [("a moving film", "POSITIVE"), ("a dull film", "NEGATIVE")]  # the empty text is skipped
+    dialog.label_map.setText("1=pos")
+    assert shown() == [("a moving film", "pos"), ("a dull film", "0")]
+    dialog.label_column.setCurrentIndex(dialog.label_column.findData(None))
+    assert shown() == [("a moving film", ""), ("a dull film", "")]
+    lines = tmp_path / "notes.txt"
+    lines.write_text("one\ntwo\n", encoding="utf-8")
+    dialog.path.setText(str(lines))
+    assert not dialog.preview.isVisibleTo(dialog)  # nothing to choose for plain text
+
+
 def test_import_csv_with_columns_and_errors_name_file_and_line(qtbot: QtBot, tab: ReviewTab, tmp_path: Path) -> None:
     good = tmp_path / "reviews.csv"
     good.write_text("id,body,mood\n1,Great food in Paris,positive\n2,Cold soup,negative\n", encoding="utf-8")
