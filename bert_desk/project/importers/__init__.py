@@ -39,7 +39,6 @@ _BY_SUFFIX = {".txt": "lines", ".text": "text", ".csv": "csv", ".tsv": "tsv", ".
 _DATA_KEY = re.compile(r'"data"\s*:\s*([\[{])')
 
 
-
 def _depth(text: str, end: int) -> int:
     """JSON nesting depth at `end` in `text` (brackets inside strings are not counted)."""
     depth, in_string, escaped = 0, False, False
