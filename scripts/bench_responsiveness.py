@@ -111,7 +111,8 @@ def main() -> int:
     from bert_desk.worker import InferenceService
 
     torch.set_num_threads(args.threads)
-    app = QApplication([])  # noqa: F841 (the GUI thread's application)
+    app = QApplication([])
+    app.setApplicationName("bert-desk-bench")
     service = InferenceService()
     recorder = TickRecorder()
     data = inputs(args.n)
