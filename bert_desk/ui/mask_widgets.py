@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -79,7 +80,10 @@ class WordStrip(QLabel):
 
 
 class CandidatesView(QScrollArea):
-    """For each [MASK]: its best guesses with probability bars."""
+    """For each [MASK]: its best guesses with probability bars; clicking a guess emits `chosen` with the
+    mask's character span in the sentence and the guess's text."""
+
+    chosen = Signal(int, int, str)
 
     def __init__(self, prefix: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,15 +114,21 @@ class CandidatesView(QScrollArea):
         assert isinstance(layout, QVBoxLayout)
         accent = self.palette().highlight().color().name()
         for number, mask in enumerate(result.masks, start=1):
-            title = QLabel(f"[MASK] {number} (characters {mask.start}–{mask.end})")
+            hint = " · click a candidate to put it in the sentence" if number == 1 else ""
+            title = QLabel(f"[MASK] {number} (characters {mask.start}–{mask.end}){hint}")
             title.setProperty("role", "notice")
             layout.insertWidget(layout.count() - 1, title)
             grid = QGridLayout()
             grid.setColumnStretch(1, 1)
             row_bars = []
             for row, cand in enumerate(mask.candidates):
-                word = QLabel(cand.token if cand.token == cand.text else f"{cand.text}  ({cand.token})")
-                word.setTextFormat(Qt.TextFormat.PlainText)
+                word = name(QPushButton(cand.token if cand.token == cand.text else f"{cand.text}  ({cand.token})"),
+                            f"{self._prefix}.use.{number}.{row + 1}",
+                            f"Put “{cand.text}” in place of [MASK] {number} and predict the rest again")
+                word.setFlat(True)
+                word.setStyleSheet("text-align: left; padding: 0 4px;")
+                word.setCursor(Qt.CursorShape.PointingHandCursor)
+                word.clicked.connect(lambda _c=False, m=mask, t=cand.text: self.chosen.emit(m.start, m.end, t))
                 fill = bar(cand.score, accent, f"{self._prefix}.candidate.{number}.{row + 1}")
                 fill.setAccessibleName(f"{cand.token} {cand.score:.1%}")
                 percent = QLabel(f"{cand.score:.1%}")

@@ -8,6 +8,7 @@ message says which head is missing.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -30,6 +31,7 @@ from bert_desk.ui.widgets import name, split
 from bert_desk.worker import JobCancelled, JobDone, JobFailed
 
 MASK = "[MASK]"
+MASKS = re.compile(r"\[mask\]|<mask>", re.IGNORECASE)
 SIDE_STREAMS = ("nsp", "corrupt")
 
 
@@ -55,6 +57,7 @@ class PretrainTab(TaskTab):
         self.top_k.setValue(5)
         self.top_k.setPrefix("top ")
         self.candidates = CandidatesView(t)
+        self.candidates.chosen.connect(self.use_candidate)
         self.corruption = CorruptionView(t)
         self.input.textChanged.connect(lambda _text: self.corruption.clear())  # it showed another sentence
         self.seed = name(QSpinBox(), f"{t}.seed", "Random seed: the same seed always corrupts the same way")
@@ -117,19 +120,35 @@ class PretrainTab(TaskTab):
     # -- input ------------------------------------------------------------------------------
     def toggle_mask(self, start: int, end: int) -> None:
         """Replace the word at [start, end) with [MASK], or put back the word a [MASK] replaced."""
-        text = self.input.text()
-        word = text[start:end]
-        if word.lower() in ("[mask]", "<mask>"):
+        word = self.input.text()[start:end]
+        if MASKS.fullmatch(word):
             replacement = self._restore.pop(start, None)
             if replacement is None:
                 return
+            self._replace(start, end, replacement)
         else:
-            replacement = MASK
+            self._replace(start, end, MASK)
+            self._restore[start] = word
+
+    def use_candidate(self, start: int, end: int, word: str) -> None:
+        """Put a shown candidate in place of its [MASK]; with masks left, predict them again (each guess
+        then sees the words chosen so far)."""
+        result = self.candidates.result
+        if result is None or self.input.text() != result.text:
+            self.error_bar.show_error("The sentence changed since it was run: Run it again, then pick a candidate.")
+            return
+        self._restore.pop(start, None)
+        self._replace(start, end, word)
+        if MASKS.search(self.input.text()):
+            super().run()
+        else:
+            self.candidates.clear(f"Every [MASK] is filled: {self.input.text()}")
+
+    def _replace(self, start: int, end: int, replacement: str) -> None:
+        """Put `replacement` at [start, end) of the sentence, keeping the remembered masked words aligned."""
+        text = self.input.text()
         shift = len(replacement) - (end - start)
-        moved = {(s + shift if s > start else s): w for s, w in self._restore.items()}
-        if replacement == MASK:
-            moved[start] = word
-        self._restore = moved
+        self._restore = {(s + shift if s > start else s): w for s, w in self._restore.items()}
         self.input.setText(text[:start] + replacement + text[end:])
 
     open_caption = "Open a sentence"

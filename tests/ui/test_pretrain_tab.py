@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from bert_desk.engine.pretrain import KINDS
@@ -63,6 +63,43 @@ def test_fill_mask_shows_candidates_for_each_mask(qtbot: QtBot, make_window: Win
         assert [bar.value() for bar in row] == [round(c.score * 1000) for c in mask.candidates]
     assert tab.candidates.headline.text().startswith("Best guess: angela merkel visited")
     assert not tab.error_bar.isVisible()
+
+
+def test_picking_a_candidate_fills_its_mask_and_predicts_the_rest(qtbot: QtBot, make_window: WindowFactory,
+                                                                  checkpoints: dict[str, Path]) -> None:
+    window, tab = open_tab(make_window, checkpoints["pt"])
+    tab.input.setText("angela merkel visited [MASK] and [MASK] .")
+
+    def run(click: object) -> object:
+        with qtbot.waitSignal(window.service.finished, timeout=WAIT,
+                              check_params_cb=lambda e: e.tab == "pretrain") as blocker:
+            qtbot.mouseClick(click, Qt.MouseButton.LeftButton)
+        return blocker.args[0].result
+
+    first = run(tab.run_button)
+    pick = first.masks[0].candidates[1]  # the second guess for the first mask
+    button = tab.findChild(QPushButton, "pretrain.use.1.2")
+    assert button is not None and button.text().startswith(pick.text)
+    second = run(button)  # fills mask 1, then predicts the one left
+    assert tab.input.text() == f"angela merkel visited {pick.text} and [MASK] ."
+    assert second.text == tab.input.text() and len(second.masks) == 1
+    last = second.masks[0].candidates[0].text
+    qtbot.mouseClick(tab.findChild(QPushButton, "pretrain.use.1.1"), Qt.MouseButton.LeftButton)
+    assert tab.input.text() == f"angela merkel visited {pick.text} and {last} ."
+    assert tab.candidates.headline.text() == f"Every [MASK] is filled: {tab.input.text()}"
+    assert not tab.error_bar.isVisible()
+
+
+def test_a_candidate_of_an_edited_sentence_is_refused(qtbot: QtBot, make_window: WindowFactory,
+                                                      checkpoints: dict[str, Path]) -> None:
+    window, tab = open_tab(make_window, checkpoints["pt"])
+    tab.input.setText("the [MASK] won .")
+    with qtbot.waitSignal(window.service.finished, timeout=WAIT, check_params_cb=lambda e: e.tab == "pretrain"):
+        qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+    tab.input.setText("a [MASK] lost .")
+    qtbot.mouseClick(tab.findChild(QPushButton, "pretrain.use.1.1"), Qt.MouseButton.LeftButton)
+    assert tab.input.text() == "a [MASK] lost ."
+    assert tab.error_bar.isVisible() and "changed since it was run" in tab.error_bar.text()
 
 
 def test_clicking_words_masks_and_unmasks_them(make_window: WindowFactory) -> None:
