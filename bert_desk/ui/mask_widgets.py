@@ -18,7 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bert_desk.engine.pretrain import CorruptedToken, CorruptionResult, FillMaskResult
+from bert_desk.engine.pretrain import (
+    CorruptedToken,
+    CorruptionResult,
+    FillMaskResult,
+    MaskCandidate,
+    MaskPrediction,
+)
 from bert_desk.ui.theme import HIGHLIGHT_TEXT
 from bert_desk.ui.widgets import name
 
@@ -128,7 +134,7 @@ class CandidatesView(QScrollArea):
                 word.setFlat(True)
                 word.setStyleSheet("text-align: left; padding: 0 4px;")
                 word.setCursor(Qt.CursorShape.PointingHandCursor)
-                word.clicked.connect(lambda _c=False, m=mask, t=cand.text: self.chosen.emit(m.start, m.end, t))
+                word.clicked.connect(lambda _c=False, m=mask, c=cand: self._choose(m, c))
                 fill = bar(cand.score, accent, f"{self._prefix}.candidate.{number}.{row + 1}")
                 fill.setAccessibleName(f"{cand.token} {cand.score:.1%}")
                 percent = QLabel(f"{cand.score:.1%}")
@@ -142,6 +148,14 @@ class CandidatesView(QScrollArea):
             holder.setLayout(grid)
             layout.insertWidget(layout.count() - 1, holder)
             self.bars.append(row_bars)
+
+
+    def _choose(self, mask: MaskPrediction, cand: MaskCandidate) -> None:
+        """Emit `chosen`; a word piece ("##ing") takes the spaces before its [MASK] too, as `filled` joins it."""
+        start = mask.start
+        if cand.token.startswith("##") and self.result is not None:
+            start = len(self.result.text[:start].rstrip())
+        self.chosen.emit(start, mask.end, cand.text)
 
 
 class CorruptionView(QWidget):

@@ -137,7 +137,7 @@ class PretrainTab(TaskTab):
         if result is None or self.input.text() != result.text:
             self.error_bar.show_error("The sentence changed since it was run: Run it again, then pick a candidate.")
             return
-        self._restore.pop(start, None)
+        self._restore = {s: w for s, w in self._restore.items() if not start <= s < end}
         self._replace(start, end, word)
         if MASKS.search(self.input.text()):
             super().run()

@@ -90,6 +90,23 @@ def test_picking_a_candidate_fills_its_mask_and_predicts_the_rest(qtbot: QtBot, 
     assert not tab.error_bar.isVisible()
 
 
+def test_a_word_piece_candidate_joins_the_word_before_it(qtbot: QtBot) -> None:
+    from bert_desk.engine.pretrain import FillMaskResult, MaskCandidate, MaskPrediction
+    from bert_desk.ui.mask_widgets import CandidatesView
+
+    view = CandidatesView("pretrain")
+    qtbot.addWidget(view)
+    text = "walk [MASK] now"
+    mask = MaskPrediction(5, 11, (MaskCandidate("##ing", "ing", 1, 0.5), MaskCandidate("fast", "fast", 2, 0.3)))
+    view.set_result(FillMaskResult(text, (mask,), "walking now"))
+    picked: list[tuple[int, int, str]] = []
+    view.chosen.connect(lambda start, end, word: picked.append((start, end, word)))
+    for row in (1, 2):
+        qtbot.mouseClick(view.findChild(QPushButton, f"pretrain.use.1.{row}"), Qt.MouseButton.LeftButton)
+    assert picked == [(4, 11, "ing"), (5, 11, "fast")]
+    assert [text[:s] + w + text[e:] for s, e, w in picked] == ["walking now", "walk fast now"]
+
+
 def test_a_candidate_of_an_edited_sentence_is_refused(qtbot: QtBot, make_window: WindowFactory,
                                                       checkpoints: dict[str, Path]) -> None:
     window, tab = open_tab(make_window, checkpoints["pt"])
