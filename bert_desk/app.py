@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 import bert_desk
 from bert_desk.cli import model_option
-from bert_desk.paths import resource, user_data_dir
+from bert_desk.paths import log_file, resource
 from bert_desk.ui.dialogs import ExceptionDialog
 from bert_desk.ui.main_window import MainWindow
 from bert_desk.ui.settings import APPLICATION, DEVICES, ORGANIZATION, THEMES, Settings
@@ -30,7 +30,6 @@ from bert_desk.ui.theme import apply_theme
 from bert_desk.worker import InferenceService
 
 log = logging.getLogger("bert_desk")
-LOG_NAME = "bert_desk.log"
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -80,7 +79,7 @@ def build_main_window(argv: Sequence[str], *, settings: Settings | None = None,
 
 def setup_logging(level: int = logging.INFO) -> Path:
     """Log to a rotating file in the user's data folder (once per process); returns its path."""
-    path = user_data_dir() / "logs" / LOG_NAME
+    path = log_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
     if not any(getattr(h, "_bert_desk", False) for h in root.handlers):

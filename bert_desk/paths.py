@@ -48,3 +48,8 @@ def user_data_dir() -> Path:
         base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "bert_desk"
     base.mkdir(parents=True, exist_ok=True)
     return base
+
+
+def log_file() -> Path:
+    """The app's log file (rotated; its folder is created on demand)."""
+    return user_data_dir() / "logs" / "bert_desk.log"

@@ -1,4 +1,5 @@
-"""Dialogs: About (versions), unexpected error (copyable details) and the CSV column picker."""
+"""Dialogs: About (versions, log file), keyboard shortcuts, unexpected error (copyable details) and the CSV
+column picker."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import platform
 from importlib import metadata
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import Qt, qVersion
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt, QUrl, qVersion
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 import bert_desk
+from bert_desk.paths import log_file
 from bert_desk.ui.widgets import name
 
 DISTRIBUTIONS = (("torch", "torch"), ("transformers", "transformers"), ("spaCy", "spacy"),
@@ -57,12 +60,64 @@ class AboutDialog(QDialog):
             label = QLabel(html.escape(value))
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(f"{key}:", label)
+        log = log_file()
+        log_label = name(QLabel(html.escape(str(log))), "about.log_file")
+        log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("Log file:", log_label)
+        open_logs = name(QPushButton("Open log folder"), "about.open_logs", "Show the log files in the file manager")
+        open_logs.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log.parent))))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(open_logs, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+
+class ShortcutsDialog(QDialog):
+    """Help ▸ Keyboard shortcuts: a table of (keys, what they do) per section (`sections`: title -> rows)."""
+
+    def __init__(self, sections: dict[str, tuple[tuple[str, str], ...]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        name(self, "shortcuts")
+        rows: list[tuple[str, str, str]] = []
+        for title, bindings in sections.items():
+            rows.append((title, "", ""))
+            rows += [("", keys, what) for keys, what in bindings]
+        self.table = name(QTableWidget(len(rows), 2), "shortcuts.table")
+        self.table.setHorizontalHeaderLabels(["Keys", "Action"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for r, (title, keys, what) in enumerate(rows):
+            if title:
+                item = QTableWidgetItem(title)
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+                self.table.setItem(r, 0, item)
+                self.table.setSpan(r, 0, 1, 2)
+            else:
+                self.table.setItem(r, 0, QTableWidgetItem(keys))
+                self.table.setItem(r, 1, QTableWidgetItem(what))
+        self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        row_height = self.table.fontMetrics().height() + 8
+        self.table.verticalHeader().setDefaultSectionSize(row_height)
+        self.table.setMinimumSize(560, min(640, row_height * (len(rows) + 2)))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+
+    def bindings(self) -> list[tuple[str, str]]:
+        """The (keys, action) rows shown, section titles left out."""
+        return [(self.table.item(r, 0).text(), self.table.item(r, 1).text()) for r in range(self.table.rowCount())
+                if self.table.item(r, 1) is not None]
 
 
 class ExceptionDialog(QDialog):

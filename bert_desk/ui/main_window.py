@@ -9,11 +9,12 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
 from bert_desk.engine.types import DeviceInfo
-from bert_desk.ui.dialogs import AboutDialog
+from bert_desk.ui.dialogs import AboutDialog, ShortcutsDialog
 from bert_desk.ui.ner_tab import NERTab
 from bert_desk.ui.pretrain_tab import PretrainTab
 from bert_desk.ui.qa_tab import QATab
 from bert_desk.ui.review import ReviewTab, attach_review
+from bert_desk.ui.review.keys import BINDINGS as REVIEW_BINDINGS
 from bert_desk.ui.sentiment_tab import SentimentTab
 from bert_desk.ui.settings import DEVICES, THEMES, Settings
 from bert_desk.ui.task_tab import AppContext, TaskTab
@@ -120,6 +121,8 @@ class MainWindow(QMainWindow):
                                                 self.set_device, "device")
 
         help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents,
+                     "action.shortcuts")
         self._action(help_menu, "&About bert_desk", self.show_about, None, "action.about")
 
     def _choice_menu(self, menu: QMenu, choices: tuple[str, ...], current: str, slot: object,
@@ -148,6 +151,29 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.sentiment)
         self.sentiment.pages.setCurrentWidget(self.sentiment.batch)
         self.sentiment.batch.choose_file()
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Help ▸ Keyboard shortcuts (F1): every tab's keys and the Review tab's, from the bindings themselves."""
+        def native(key: QKeySequence.StandardKey | str) -> str:
+            return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+
+        sections = {
+            "Anywhere": (
+                (native(QKeySequence.StandardKey.Open), "open a text file into the current tab"),
+                (native("Ctrl+Shift+O"), "open a batch file (Sentiment)"),
+                (native(QKeySequence.StandardKey.HelpContents), "this list"),
+                (native(QKeySequence.StandardKey.Quit), "quit"),
+            ),
+            "Sentiment, Question answering, Entities, Pre-training": (
+                (native("Ctrl+Return"), "run"), ("Esc", "cancel the running job"),
+                ("Enter", "Pre-training: in the sentence, fill the masks; in A or B, predict the next sentence"),
+            ),
+            "Review": REVIEW_BINDINGS,
+        }
+        dialog = ShortcutsDialog(sections, self)
+        dialog.setModal(False)
+        dialog.show()
+        return dialog
 
     def show_about(self) -> AboutDialog:
         dialog = AboutDialog(self)

@@ -82,10 +82,10 @@ class TaskTab(QWidget):
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
         self.picker.spec_chosen.connect(self.preload)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+        for keys, slot in (("Ctrl+Return", self.run), ("Ctrl+Enter", self.run), ("Escape", self.cancel_if_busy)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.run)
+            shortcut.activated.connect(slot)
 
         svc = ctx.service
         for signal in (svc.progressed, svc.finished, svc.failed, svc.cancelled, svc.model_loading, svc.model_loaded):
@@ -195,6 +195,11 @@ class TaskTab(QWidget):
     def cancel(self) -> None:
         if self.ctx.service.cancel(self.tab_id):
             self.state.setText("Cancelling…")
+
+    def cancel_if_busy(self) -> None:
+        """Esc: cancel the tab's running job (nothing when it has none)."""
+        if self.busy():
+            self.cancel()
 
     def preload(self, spec: str) -> None:
         """Load the model the user just picked, so the first Run is quick and errors show early."""

@@ -72,6 +72,23 @@ def test_cancel_stops_a_running_request(qtbot: QtBot, make_window: WindowFactory
     assert tab.state.text() == "Cancelled."
 
 
+def test_escape_cancels_the_running_request(qtbot: QtBot, make_window: WindowFactory,
+                                            tiny_models: dict[str, Path]) -> None:
+    service = InferenceService({**DEFAULT_HANDLERS, "analyze": _slow_analyze})
+    window = make_window("--model", f"sentiment={tiny_models['sentiment']}", service=service)
+    tab = window.sentiment
+    tab.editor.setPlainText("some text")
+    tab.editor.setFocus()
+    qtbot.keyClick(tab.editor, Qt.Key.Key_Escape)  # nothing running: nothing happens
+    assert tab.state.text() != "Cancelling…"
+    with qtbot.waitSignal(service.progressed, timeout=WAIT):
+        qtbot.keyClick(tab.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(service.cancelled, timeout=WAIT):
+        qtbot.keyClick(tab.editor, Qt.Key.Key_Escape)
+    assert tab.state.text() == "Cancelled." and not tab.cancel_button.isEnabled()
+    assert tab.editor.toPlainText() == "some text"
+
+
 def test_failing_model_shows_error_bar_and_next_run_works(qtbot: QtBot, make_window: WindowFactory,
                                                           tiny_models: dict[str, Path], tmp_path: Path) -> None:
     window = make_window("--model", f"sentiment={tmp_path / 'missing-model'}", "--device", "cpu")

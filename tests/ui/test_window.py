@@ -7,11 +7,15 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from bert_desk.app import ExceptionReporter, parse_args, qt_message_handler, setup_logging
+from bert_desk.paths import log_file
 from bert_desk.ui.dialogs import versions
+from bert_desk.ui.review.keys import BINDINGS as REVIEW_BINDINGS
+from bert_desk.ui.review.keys import HELP as REVIEW_HELP
 from bert_desk.ui.settings import Settings
 from tests.ui.conftest import WindowFactory
 
@@ -85,6 +89,23 @@ def test_about_lists_versions(make_window: WindowFactory) -> None:
     window = make_window(show=False)
     dialog = window.show_about()
     assert dialog.isVisible() and not dialog.isModal()
+    log = dialog.findChild(QLabel, "about.log_file")
+    assert log is not None and log.text() == str(log_file())  # where setup_logging writes
+    assert dialog.findChild(QPushButton, "about.open_logs") is not None
+    dialog.close()
+
+
+def test_help_lists_the_keyboard_shortcuts(qtbot: QtBot, make_window: WindowFactory) -> None:
+    """F1 opens the list; its Review rows are the bindings the review's hint line is made from."""
+    window = make_window()
+    window.activateWindow()
+    qtbot.keyClick(window.sentiment.editor, Qt.Key.Key_F1)
+    dialog = window.findChild(QDialog, "shortcuts")
+    assert dialog is not None and dialog.isVisible()
+    shown = dialog.bindings()
+    assert ("Esc", "cancel the running job") in shown and ("Ctrl+Return", "run") in shown
+    assert all(binding in shown for binding in REVIEW_BINDINGS)
+    assert all(f"{keys} {what}" in REVIEW_HELP for keys, what in REVIEW_BINDINGS[:-1])
     dialog.close()
 
 

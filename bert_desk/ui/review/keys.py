@@ -29,8 +29,13 @@ PLAIN_KEYS: dict[int, str] = {
 CTRL_KEYS: dict[int, str] = {Qt.Key.Key_Z: "undo", Qt.Key.Key_Y: "redo"}
 CTRL_SHIFT_KEYS: dict[int, str] = {Qt.Key.Key_Z: "redo"}
 
-HELP = ("1–9 label · A accept · X reject · Space skip · →/J next · ←/K previous · N next unreviewed · "
-        "Del delete · Ctrl+Z undo · Ctrl+Shift+Z redo")
+#: (keys, what they do) as shown to the user: the hint line under the text and Help ▸ Keyboard shortcuts.
+BINDINGS: tuple[tuple[str, str], ...] = (
+    ("1–9", "label"), ("A", "accept"), ("X", "reject"), ("Space", "skip"), ("→/J", "next"), ("←/K", "previous"),
+    ("N", "next unreviewed"), ("Del", "delete"), ("Ctrl+Z", "undo"), ("Ctrl+Shift+Z", "redo"),
+    ("Esc", "clear the selection, else cancel the running job"),
+)
+HELP = " · ".join(f"{keys} {what}" for keys, what in BINDINGS[:-1])
 
 
 def action_for(event: QKeyEvent) -> str | None:
