@@ -7,6 +7,7 @@ import json
 import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
@@ -57,36 +58,31 @@ def _slow_analyze(ctx: JobContext) -> object:
     return None
 
 
+@pytest.mark.parametrize("by_keys", [False, True], ids=["buttons", "keys"])
 def test_cancel_stops_a_running_request(qtbot: QtBot, make_window: WindowFactory,
-                                        tiny_models: dict[str, Path]) -> None:
-    service = InferenceService({**DEFAULT_HANDLERS, "analyze": _slow_analyze})
-    window = make_window("--model", f"sentiment={tiny_models['sentiment']}", service=service)
-    tab = window.sentiment
-    tab.editor.setPlainText("some text")
-    with qtbot.waitSignal(service.progressed, timeout=WAIT):
-        qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
-    assert tab.cancel_button.isEnabled() and tab.progress.isVisible()
-    with qtbot.waitSignal(service.cancelled, timeout=WAIT):
-        qtbot.mouseClick(tab.cancel_button, Qt.MouseButton.LeftButton)
-    assert not tab.cancel_button.isEnabled() and not tab.progress.isVisible()
-    assert tab.state.text() == "Cancelled."
-
-
-def test_escape_cancels_the_running_request(qtbot: QtBot, make_window: WindowFactory,
-                                            tiny_models: dict[str, Path]) -> None:
+                                        tiny_models: dict[str, Path], by_keys: bool) -> None:
+    """Run then Cancel, by the buttons or by Ctrl+Return then Esc (Esc with nothing running does nothing)."""
     service = InferenceService({**DEFAULT_HANDLERS, "analyze": _slow_analyze})
     window = make_window("--model", f"sentiment={tiny_models['sentiment']}", service=service)
     tab = window.sentiment
     tab.editor.setPlainText("some text")
     tab.editor.setFocus()
-    qtbot.keyClick(tab.editor, Qt.Key.Key_Escape)  # nothing running: nothing happens
-    assert tab.state.text() != "Cancelling…"
-    with qtbot.waitSignal(service.progressed, timeout=WAIT):
-        qtbot.keyClick(tab.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    with qtbot.waitSignal(service.cancelled, timeout=WAIT):
+    if by_keys:
         qtbot.keyClick(tab.editor, Qt.Key.Key_Escape)
-    assert tab.state.text() == "Cancelled." and not tab.cancel_button.isEnabled()
-    assert tab.editor.toPlainText() == "some text"
+        assert tab.state.text() != "Cancelling…"
+    with qtbot.waitSignal(service.progressed, timeout=WAIT):
+        if by_keys:
+            qtbot.keyClick(tab.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        else:
+            qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+    assert tab.cancel_button.isEnabled() and tab.progress.isVisible()
+    with qtbot.waitSignal(service.cancelled, timeout=WAIT):
+        if by_keys:
+            qtbot.keyClick(tab.editor, Qt.Key.Key_Escape)
+        else:
+            qtbot.mouseClick(tab.cancel_button, Qt.MouseButton.LeftButton)
+    assert not tab.cancel_button.isEnabled() and not tab.progress.isVisible()
+    assert tab.state.text() == "Cancelled." and tab.editor.toPlainText() == "some text"
 
 
 def test_failing_model_shows_error_bar_and_next_run_works(qtbot: QtBot, make_window: WindowFactory,
