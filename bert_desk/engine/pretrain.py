@@ -26,7 +26,7 @@ MLM_PROBABILITY = 0.15
 MASK_REPLACE_PROB = 0.8
 RANDOM_REPLACE_PROB = 0.1
 KINDS = ("masked", "random", "unchanged")
-_MASK_TEXT = re.compile(r"\[mask\]|<mask>", re.IGNORECASE)
+MASK_TEXT = re.compile(r"\[mask\]|<mask>", re.IGNORECASE)  # how a mask may be typed
 
 
 @dataclass(frozen=True)
@@ -120,10 +120,10 @@ def fill_mask(model: LoadedModel, text: str, *, top_k: int = 5, progress: Progre
     tok = model.tokenizer
     if tok.mask_token is None:
         raise EngineError(f"'{model.info.name}' has no mask token: it cannot fill in masks")
-    spans = [m.span() for m in _MASK_TEXT.finditer(text)]
+    spans = [m.span() for m in MASK_TEXT.finditer(text)]
     if not spans:
         raise EngineError("No [MASK] in the text: write [MASK] where a word should go, or click a word to mask it")
-    normalised = _MASK_TEXT.sub(tok.mask_token, text)
+    normalised = MASK_TEXT.sub(tok.mask_token, text)
     enc = tok(normalised)
     _too_long(model, len(enc["input_ids"]))
     positions = [i for i, t in enumerate(enc["input_ids"]) if t == tok.mask_token_id]
@@ -180,7 +180,7 @@ def corrupt(model: LoadedModel, text: str, *, seed: int = 0, progress: ProgressF
         raise EngineError(f"'{model.info.name}' has no mask token: there is no masked-LM rule to show")
     if not text.strip():
         raise EngineError("Type a sentence to corrupt first")
-    enc = tok(_MASK_TEXT.sub(tok.mask_token, text) if len(tok.mask_token) == 6 else text,
+    enc = tok(MASK_TEXT.sub(tok.mask_token, text) if len(tok.mask_token) == 6 else text,
               return_offsets_mapping=True, return_special_tokens_mask=True)
     _too_long(model, len(enc["input_ids"]))
     specials = set(tok.all_special_ids)  # a [MASK] typed in the text is never selected either

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from bert_desk.engine.pretrain import (
+    MASK_TEXT,
     CorruptedToken,
     CorruptionResult,
     FillMaskResult,
@@ -34,7 +35,7 @@ KIND_STYLE = {
     "random": ("#f28b82", "random: became another token (10 %)"),
     "unchanged": ("#81c995", "unchanged: kept, but still predicted (10 %)"),
 }
-WORD = re.compile(r"\[mask\]|<mask>|[^\W_]+(?:['’][^\W_]+)*", re.IGNORECASE)
+WORD = re.compile(MASK_TEXT.pattern + r"|[^\W_]+(?:['’][^\W_]+)*", re.IGNORECASE)
 
 
 def bar(value: float, color: str, role: str) -> QProgressBar:
@@ -73,7 +74,7 @@ class WordStrip(QLabel):
         parts, previous = [], 0
         for i, (start, end) in enumerate(self.spans):
             parts.append(html.escape(text[previous:start]))  # punctuation and spaces, as typed
-            is_mask = text[start:end].lower() in ("[mask]", "<mask>")
+            is_mask = MASK_TEXT.fullmatch(text[start:end]) is not None
             style = "font-weight:bold;text-decoration:none" if is_mask else "text-decoration:none"
             parts.append(f'<a href="{i}" style="{style}">{html.escape(text[start:end])}</a>')
             previous = end
@@ -148,7 +149,6 @@ class CandidatesView(QScrollArea):
             holder.setLayout(grid)
             layout.insertWidget(layout.count() - 1, holder)
             self.bars.append(row_bars)
-
 
     def _choose(self, mask: MaskPrediction, cand: MaskCandidate) -> None:
         """Emit `chosen`; a word piece ("##ing") takes the spaces before its [MASK] too, as `filled` joins it."""

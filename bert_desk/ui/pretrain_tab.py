@@ -8,7 +8,6 @@ message says which head is missing.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -24,14 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bert_desk.engine.pretrain import CorruptionResult, FillMaskResult, NSPResult
+from bert_desk.engine.pretrain import MASK_TEXT, CorruptionResult, FillMaskResult, NSPResult
 from bert_desk.ui.mask_widgets import CandidatesView, CorruptionView, NSPMeter, WordStrip
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.widgets import name, split
 from bert_desk.worker import JobCancelled, JobDone, JobFailed
 
 MASK = "[MASK]"
-MASKS = re.compile(r"\[mask\]|<mask>", re.IGNORECASE)
 SIDE_STREAMS = ("nsp", "corrupt")
 
 
@@ -121,7 +119,7 @@ class PretrainTab(TaskTab):
     def toggle_mask(self, start: int, end: int) -> None:
         """Replace the word at [start, end) with [MASK], or put back the word a [MASK] replaced."""
         word = self.input.text()[start:end]
-        if MASKS.fullmatch(word):
+        if MASK_TEXT.fullmatch(word):
             replacement = self._restore.pop(start, None)
             if replacement is None:
                 return
@@ -139,7 +137,7 @@ class PretrainTab(TaskTab):
             return
         self._restore = {s: w for s, w in self._restore.items() if not start <= s < end}
         self._replace(start, end, word)
-        if MASKS.search(self.input.text()):
+        if MASK_TEXT.search(self.input.text()):
             super().run()
         else:
             self.candidates.clear(f"Every [MASK] is filled: {self.input.text()}")
