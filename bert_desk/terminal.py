@@ -8,8 +8,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-WIDTH = 67  # "100.0% " + a 60-character message
-
 
 @contextmanager
 def progress_line(stream: TextIO | None = None) -> Iterator[Callable[[float, str], None]]:
@@ -21,19 +19,20 @@ def progress_line(stream: TextIO | None = None) -> Iterator[Callable[[float, str
     if not out.isatty():
         yield lambda fraction, message: None
         return
-    shown = False
+    shown = 0  # length of the progress line on screen (0: none)
 
     def show(fraction: float, message: str) -> None:
         nonlocal shown
-        out.write(f"\r{fraction * 100:5.1f}% {message[:60]:<60}")
+        line = f"{fraction * 100:5.1f}% {message[:60]:<60}"
+        out.write("\r" + line)
         out.flush()
-        shown = True
+        shown = len(line)
 
     def clear_for_log(record: logging.LogRecord) -> bool:
         nonlocal shown
         if shown:
-            out.write("\r" + " " * WIDTH + "\r")
-            shown = False
+            out.write("\r" + " " * shown + "\r")
+            shown = 0
         return True
 
     handlers = [h for h in logging.getLogger().handlers
