@@ -37,6 +37,7 @@ from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
+SCRIPTS = ROOT / "scripts"
 BUILD = ROOT / "build"
 DIST = BUILD / "dist"
 PKG = BUILD / "pkg"
@@ -72,6 +73,33 @@ def load_sibling(name: str) -> ModuleType:
 
 
 TOOLS = load_sibling("bundle_tools")  # ELF helpers and tree sizes, shared with the spec
+LOCK_FILE = ROOT / "requirements-lock.txt"
+
+
+def load_lock_tools() -> ModuleType:
+    """scripts/lock.py (reads and compares lock files), loaded by path."""
+    if "_bert_desk_lock" in sys.modules:
+        return sys.modules["_bert_desk_lock"]
+    spec = importlib.util.spec_from_file_location("_bert_desk_lock", SCRIPTS / "lock.py")
+    assert spec is not None and spec.loader is not None
+    module = sys.modules["_bert_desk_lock"] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def lock_drift(lock: Path) -> list[str]:
+    """Installed distributions whose version differs from the lock file's pin (local labels ignored)."""
+    lock_tools = load_lock_tools()
+    if not lock.is_file():
+        return [f"lock file {lock} not found"]
+    pins = lock_tools.read_lock(lock)
+    drift = []
+    for dist in metadata.distributions():
+        name = lock_tools.canonical(dist.metadata["Name"] or "")
+        installed = dist.version.split("+")[0]
+        if name in pins and pins[name] != installed:
+            drift.append(f"{name} {installed} is installed, the lock pins {pins[name]}")
+    return sorted(set(drift))
 LINUX = load_sibling("linux_packages")  # .deb and .tar.gz
 APP_ID = LINUX.APP_ID
 
@@ -148,6 +176,11 @@ def preflight(args: argparse.Namespace) -> list[str]:
             problems.append(problem + " (or pass --allow-missing-models for a test build)")
         elif problem:
             log(f"warning: {problem}")
+    if not args.no_lock_check:
+        drift = lock_drift(args.lock)
+        if drift:
+            problems.append(f"the environment is not the one {args.lock.name} pins (run `bash scripts/setup.sh`, "
+                            "or pass --no-lock-check to freeze it as it is): " + "; ".join(drift))
     if IS_LINUX:
         if not args.skip_deb and shutil.which("dpkg-deb") is None:
             problems.append("dpkg-deb not found: apt-get install dpkg (or pass --skip-deb)")
@@ -287,6 +320,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--allow-missing-models", action="store_true",
                         help="build without the bundled models (test builds only: --selftest then needs --model)")
     parser.add_argument("--clean", action="store_true", help="drop PyInstaller's cache first")
+    parser.add_argument("--lock", type=Path, default=LOCK_FILE,
+                        help="lock file the environment must match (default: requirements-lock.txt)")
+    parser.add_argument("--no-lock-check", action="store_true",
+                        help="freeze the environment even where it differs from the lock")
     return parser.parse_args(argv)
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from bert_desk import __version__
-from tests.packaging.helpers import APP_ID, ROOT
+from tests.packaging.helpers import APP_ID, ROOT, load_script
 
 pytestmark = pytest.mark.packaging
 
@@ -191,6 +191,25 @@ def test_bundle_is_trimmed(built):
     assert pyc.read_bytes()[4:8] == (1).to_bytes(4, "little")  # hash-based, unchecked
     llama = internal / "transformers" / "models" / "llama"
     assert (llama / "modeling_llama.py").is_file() and not (llama / "__pycache__").exists()  # source only
+
+
+def test_every_bundled_package_has_its_data_files(built):
+    """A package that reads a file next to its modules (kernels' python_depends.json, spaCy's
+    lookups, tokenizers' templates) has it in the bundle: the rule in bundle_rules.py, checked
+    file by file against what is installed here and pinned by the lock."""
+    rules = load_script("bundle_rules")
+    lock = load_script("build").load_lock_tools()
+    internal = Path(built["artifacts"]["bundle"]) / "_internal"
+    bundled_modules = {path.name.split(".")[0] for path in internal.iterdir()}
+    pinned = lock.read_lock(ROOT / "requirements-lock.txt")
+    dists = [d for d in rules.bundled_distributions(bundled_modules) if rules.canonical(d.metadata["Name"]) in pinned]
+    with_data = {d.metadata["Name"] for d in dists if rules.package_data(d)}
+    assert {"spacy", "tokenizers"} <= {rules.canonical(name) for name in with_data}
+    missing = rules.missing_from(internal, dists)
+    assert not missing, "data files missing from the bundle:\n" + "\n".join(missing[:40])
+    for dist in dists:  # metadata too: transformers checks versions, spaCy reads entry points
+        metadata_files = [dest for dest, _ in rules.dist_info(dist) if dest.endswith("/METADATA")]
+        assert all((internal / dest).is_file() for dest in metadata_files), dist.metadata["Name"]
 
 
 def test_startup_not_slower_than_source(exe, tmp_path):

@@ -87,6 +87,37 @@ def test_build_script_names_missing_pieces(monkeypatch, tmp_path):
     assert build.app_version.__name__ and build.parse_args(["--skip-deb"]).skip_deb
 
 
+def test_build_refuses_an_environment_that_left_the_lock(tmp_path):
+    build = load_script("build")
+    lock = tmp_path / "lock.txt"
+    lock.write_text("# pins\npytest==0.0.1\nno-such-dist==1.0\n", encoding="utf-8")
+    problems = "\n".join(build.preflight(build.parse_args(["--lock", str(lock)])))
+    assert "pytest" in problems and "the lock pins 0.0.1" in problems and "--no-lock-check" in problems
+    assert "no-such-dist" not in problems  # only installed distributions are compared
+    quiet = "\n".join(build.preflight(build.parse_args(["--lock", str(lock), "--no-lock-check"])))
+    assert "the lock pins" not in quiet
+
+
+def test_bundle_rules_keep_package_data_and_drop_sources():
+    rules = load_script("bundle_rules")
+    assert not rules.dropped_data("kernels/_internals/python_depends.json")
+    assert not rules.dropped_data("spacy/lang/en/lex_attrs.json")
+    for dest in ("torch/include/ATen/ATen.h", "thinc/backends/ops.pyx", "numpy/_core/tests/data/x.csv",
+                 "PySide6/Qt/qml/QtQuick/Controls/Button.qml", "spacy/tokens/doc.pxd", "tokenizers/__init__.pyi"):
+        assert rules.dropped_data(dest), dest
+    assert rules.CODE.search("torch/lib/libtorch_cpu.so") and rules.CODE.search("numpy.libs/libgfortran.so.5.0.0")
+    assert not rules.CODE.search("kernels/_internals/python_depends.json")
+
+
+def test_lock_diff_reports_what_changed(tmp_path):
+    lock = load_script("build").load_lock_tools()
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text("torch==2.13.0\nkernels==0.19.1\nfoo==1\n", encoding="utf-8")
+    new.write_text("# header\ntorch==2.13.0\nkernels==0.20.0\nBar_Baz==2\n", encoding="utf-8")
+    assert lock.diff(lock.read_lock(old), lock.read_lock(new)) == [
+        "+ bar-baz 2 (new)", "- foo 1 (no longer needed)", "~ kernels 0.19.1 -> 0.20.0"]
+
+
 @pytest.mark.parametrize(("soname", "package"), [
     ("libxcb-cursor.so.0", "libxcb-cursor0"),
     ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
