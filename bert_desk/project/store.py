@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from bert_desk.project import schema
+from bert_desk.project import file_lock, schema
 from bert_desk.project.annotations import AnnotationsMixin
+from bert_desk.project.db import Database, check_header, folder_writable
 from bert_desk.project.errors import ProjectError
 from bert_desk.project.queries import (
     DocFilter,
     check_task,
     chunks,
-    contains,
     default_user,
     make_preview,
     where_clause,
@@ -37,16 +36,15 @@ from bert_desk.project.types import PROJECT_TASKS, STATUSES, Document, DocumentR
 class Project(AnnotationsMixin):
     """An open annotation project. Use `Project.create` / `Project.open`; close with `close()`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool, user: str | None,
-                 integrity_error: ProjectError | None = None) -> None:
-        self._conn = conn
-        self.path = path
-        self.read_only = read_only
+    def __init__(self, db: Database, *, user: str | None, integrity_error: ProjectError | None = None) -> None:
+        self.db = db
+        self.path = db.path
         self.user = user or default_user()
         self.integrity_error = integrity_error  # set when the file failed its check (then read-only)
-        self._lock = threading.RLock()
-        self._depth = 0
-        conn.create_function("bd_contains", 2, contains, deterministic=True)
+
+    @property
+    def read_only(self) -> bool:
+        return self.db.read_only
 
     # ------------------------------------------------------------------ open / close
     @classmethod
@@ -56,74 +54,78 @@ class Project(AnnotationsMixin):
         if path.exists():
             if not overwrite:
                 raise ProjectError(f"{path}: already exists")
+            file_lock.hold(path, timeout=0)()  # refuse to replace a project another program has open
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
         if not path.parent.is_dir():
             raise ProjectError(f"{path}: folder {path.parent} does not exist")
         try:
-            conn = schema.connect(path, read_only=False)
-            schema.initialise(conn)
-            conn.execute("INSERT INTO project_meta VALUES ('created_at', ?)", (now(),))
+            path.touch(exist_ok=False)
+        except OSError as exc:
+            raise ProjectError(f"{path}: cannot create project: {exc.strerror or exc}") from exc
+        db = Database.connect(path, read_only=False)
+        try:
+            assert db.conn is not None
+            schema.initialise(db.conn)
+            db.conn.execute("INSERT INTO project_meta VALUES ('created_at', ?)", (now(),))
         except sqlite3.Error as exc:
+            db.close()
             raise ProjectError(f"{path}: cannot create project: {exc}") from exc
-        return cls(conn, path, read_only=False, user=user)
+        return cls(db, user=user)
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False, user: str | None = None,
-             check: bool = True) -> Project:
-        """Open a project. If its integrity check fails it opens read-only with `integrity_error` set."""
+             check: bool = True, wait: float = 5.0) -> Project:
+        """Open a project. If its integrity check fails, or its folder cannot be written, it opens
+        read-only with `integrity_error` saying why. Another process holding the file is waited for up
+        to `wait` seconds, then `file_lock.ProjectBusy` names it."""
         path = Path(path)
         if not path.is_file():
             raise ProjectError(f"{path}: no such project file")
-        conn: sqlite3.Connection | None = None
+        first = not file_lock.held_here(path)  # else this process has it open and checked already
+        release = file_lock.hold(path, timeout=wait)
         try:
-            conn = schema.connect(path, read_only=read_only)
-            version = schema.schema_version(conn, path)
+            if first:  # safe to open and close the file: no connection of ours can lose its locks
+                check_header(path)
+        except ProjectError:
+            release()
+            raise
+        why = ""
+        if not read_only and not folder_writable(path):
+            read_only, why = True, f"{path}: the file or its folder is read-only; opened read-only"
+        db = Database.connect(path, read_only=read_only, why_read_only=why, release=release)
+        try:
+            assert db.conn is not None
+            version = schema.schema_version(db.conn, path)
         except (sqlite3.Error, ProjectError) as exc:
-            if conn is not None:
-                conn.close()
+            db.close(checkpoint=False)
             if isinstance(exc, ProjectError):
                 raise
             raise ProjectError(f"{path}: not a bert_desk project or damaged beyond repair ({exc})") from exc
-        problem = schema.quick_check(conn) if check else None
+        problem = schema.quick_check(db.conn) if check else None
+        error = ProjectError(why) if why else None
         if problem is not None:
-            conn.close()
             error = ProjectError(f"{path}: the project file is damaged ({problem}); opened read-only, "
                                  "export what you can and restore a backup")
-            try:
-                conn = schema.connect(path, read_only=True)
-            except sqlite3.Error as exc:
-                raise error from exc
-            return cls(conn, path, read_only=True, user=user, integrity_error=error)
-        if version > schema.SCHEMA_VERSION:
-            conn.close()
-            conn = schema.connect(path, read_only=True)
+        elif version > schema.SCHEMA_VERSION:
             error = ProjectError(f"{path}: made by a newer bert_desk (schema {version} > "
                                  f"{schema.SCHEMA_VERSION}); opened read-only")
-            return cls(conn, path, read_only=True, user=user, integrity_error=error)
-        if version < schema.SCHEMA_VERSION:
-            if read_only:
-                conn.close()
+        elif version < schema.SCHEMA_VERSION:
+            if db.read_only:
+                db.close(checkpoint=False)
                 raise ProjectError(f"{path}: needs an upgrade (schema {version}); open it writable once")
             try:
-                schema.migrate(conn, path, version)
+                schema.migrate(db.conn, path, version)
             except (sqlite3.Error, ProjectError) as exc:
-                conn.close()
+                db.close(checkpoint=False)
                 raise ProjectError(f"{path}: upgrade from schema {version} failed: {exc}") from exc
-        return cls(conn, path, read_only=read_only, user=user)
+        if error is not None and not db.read_only:
+            db = db.reopen_read_only(str(error))
+        return cls(db, user=user, integrity_error=error)
 
     def close(self) -> None:
         """Checkpoint and close the file (safe to call twice)."""
-        with self._lock:
-            if self._conn is None:
-                return
-            try:
-                if not self.read_only:
-                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error:
-                pass
-            self._conn.close()
-            self._conn = None  # type: ignore[assignment]
+        self.db.close()
 
     def __enter__(self) -> Project:
         return self
@@ -132,45 +134,16 @@ class Project(AnnotationsMixin):
         self.close()
 
     # ------------------------------------------------------------------ plumbing
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         """Group several operations into one atomic change (nests with savepoints)."""
-        with self._lock:
-            if self._conn is None:
-                raise ProjectError(f"{self.path}: project is closed")
-            if self.read_only:
-                reason = f" ({self.integrity_error})" if self.integrity_error else ""
-                raise ProjectError(f"{self.path}: project is open read-only{reason}")
-            depth = self._depth
-            self._conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT sp{depth}")
-            self._depth += 1
-            try:
-                yield
-            except BaseException as exc:
-                self._depth -= 1
-                if depth == 0:
-                    self._conn.execute("ROLLBACK")
-                else:
-                    self._conn.execute(f"ROLLBACK TO sp{depth}")
-                    self._conn.execute(f"RELEASE sp{depth}")
-                if isinstance(exc, sqlite3.Error):
-                    raise ProjectError(f"{self.path}: {exc}") from exc
-                raise
-            self._depth -= 1
-            self._conn.execute("COMMIT" if depth == 0 else f"RELEASE sp{depth}")
+        return self.db.transaction()
 
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row | tuple]:
-        with self._lock:
-            if self._conn is None:
-                raise ProjectError(f"{self.path}: project is closed")
-            try:
-                return self._conn.execute(sql, params).fetchall()
-            except sqlite3.DatabaseError as exc:
-                raise ProjectError(f"{self.path}: {exc}") from exc
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self.db.rows(sql, params)
 
     def _exec(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         """Run a statement inside an open transaction."""
-        return self._conn.execute(sql, params)
+        return self.db.execute(sql, params)
 
     def _who(self, who: str | None) -> str:
         return who or self.user

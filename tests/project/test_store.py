@@ -20,9 +20,9 @@ def test_create_open_and_pragmas(tmp_path: Path) -> None:
     with Project.open(path) as p:
         assert p.count() == 2
         assert p.document(2).meta == {"source": "x"}
-        assert p._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert p._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert p._conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert p.db.rows("PRAGMA journal_mode")[0][0] == "wal"
+        assert p.db.rows("PRAGMA foreign_keys")[0][0] == 1
+        assert p.db.rows("PRAGMA synchronous")[0][0] == 2  # FULL
     with pytest.raises(ProjectError, match="no such project"):
         Project.open(tmp_path / "missing.bdesk")
 

@@ -235,7 +235,7 @@ class ReviewTab(NavigationMixin, QWidget):
 
     def open_path(self, path: str | Path) -> bool:
         try:
-            project = Project.open(path)
+            project = Project.open(path, wait=0.3)  # held by a running command: say so, never stall the window
         except ProjectError as exc:
             self.show_error(str(exc))
             return False
