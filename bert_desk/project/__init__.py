@@ -10,6 +10,7 @@ from bert_desk.project.types import (
     DocLabel,
     Document,
     DocumentRow,
+    ProjectRef,
     Provenance,
     Question,
     QuestionData,
@@ -21,6 +22,6 @@ from bert_desk.project.types import (
 
 __all__ = [
     "PROJECT_TASKS", "STATUSES", "Answer", "AnswerData", "DocLabel", "Document", "DocumentRow", "Project",
-    "ProjectError", "ProjectExportError", "ProjectImportError", "Provenance", "Question", "QuestionData",
+    "ProjectError", "ProjectExportError", "ProjectImportError", "ProjectRef", "Provenance", "Question", "QuestionData",
     "Record", "Review", "Span", "SpanData",
 ]

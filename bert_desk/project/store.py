@@ -30,7 +30,7 @@ from bert_desk.project.queries import (
     where_clause,
 )
 from bert_desk.project.schema import now
-from bert_desk.project.types import PROJECT_TASKS, STATUSES, Document, DocumentRow, Record, Review
+from bert_desk.project.types import PROJECT_TASKS, STATUSES, Document, DocumentRow, ProjectRef, Record, Review
 
 
 class Project(AnnotationsMixin):
@@ -126,6 +126,10 @@ class Project(AnnotationsMixin):
     def close(self) -> None:
         """Checkpoint and close the file (safe to call twice)."""
         self.db.close()
+
+    def ref(self) -> ProjectRef:
+        """How a background job opens this project on its own connection."""
+        return ProjectRef(self.path, self.read_only, self.user)
 
     def __enter__(self) -> Project:
         return self

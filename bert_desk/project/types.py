@@ -6,6 +6,7 @@ Offsets are Python string indices (code points): `text[start:end]` is the span's
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 PROJECT_TASKS: tuple[str, ...] = ("ner", "sentiment", "qa")
@@ -157,3 +158,13 @@ class Record:
     model_version: str | None = None
     line: int | None = None  # where it came from in the imported file
     doc_id: int | None = None  # set by exports
+
+
+@dataclass(frozen=True)
+class ProjectRef:
+    """What a background job needs to open a project on its own connection (never a live `Project`
+    of another thread): the file, whether to open it read-only, and who edits."""
+
+    path: Path
+    read_only: bool
+    user: str

@@ -42,8 +42,6 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._device = device or settings.device
         self.service = service or InferenceService(parent=self)
-        self.service.finished.connect(self._on_app_event)
-        self.service.failed.connect(self._on_app_event)
         ctx = AppContext(self.service, settings, lambda: self._device)
 
         self.tabs = name(QTabWidget(), "tabs")
@@ -69,6 +67,15 @@ class MainWindow(QMainWindow):
             self.resize(1100, 760)
         self._closed = False
         self.refresh_device()
+        # Installed spaCy pipelines, listed once by the worker (importing spaCy takes seconds) for
+        # every picker that offers NER models.
+        spacy_job = self.service.submit("app.spacy", "spacy_models")
+        spacy_job.done.connect(self._on_spacy_models)
+
+    def _on_spacy_models(self, event: JobDone) -> None:
+        specs = [f"spacy:{package}" for package in event.result]
+        for picker in (self.ner.picker, self.review.preannotate_panel.pickers["ner"]):
+            picker.add_specs(specs)
 
     def task_tabs(self) -> list[TaskTab]:
         return [self.sentiment, self.qa, self.ner, self.pretrain]
@@ -196,11 +203,11 @@ class MainWindow(QMainWindow):
     def refresh_device(self) -> None:
         """Resolve the device in the worker (it imports torch) and show it in the status bar."""
         self.device_label.setText(f"Device: {self._device} …")
-        self.service.submit("app.device", "device", device=self._device)
+        job = self.service.submit("app.device", "device", device=self._device)
+        job.done.connect(self._on_device)
+        job.failed.connect(self._on_device)
 
-    def _on_app_event(self, event: JobDone | JobFailed) -> None:
-        if event.tab != "app.device":
-            return
+    def _on_device(self, event: JobDone | JobFailed) -> None:
         if isinstance(event, JobDone) and isinstance(event.result, DeviceInfo):
             self.device_label.setText(f"Device: {event.result.description}")
             self.device_label.setToolTip(f"Models run on {event.result.kind}" + (" (fp16)" if event.result.fp16 else ""))

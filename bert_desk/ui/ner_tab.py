@@ -20,7 +20,6 @@ from bert_desk.ui.entity_view import EntityView, visible_entities
 from bert_desk.ui.legend import Legend
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.widgets import name, split
-from bert_desk.worker import JobDone
 
 
 class NERTab(TaskTab):
@@ -68,9 +67,6 @@ class NERTab(TaskTab):
         self.layout_.addLayout(filters)
         self.layout_.addWidget(splitter, 1)
 
-        # Installed spaCy pipelines are listed by the worker (importing spaCy takes seconds).
-        ctx.service.submit("ner.spacy", "spacy_models")
-
     # -- input ------------------------------------------------------------------------------
     def set_input_text(self, text: str) -> None:
         self.editor.setPlainText(text)
@@ -84,10 +80,6 @@ class NERTab(TaskTab):
 
     def save_state(self) -> None:
         self.ctx.settings.set_last_input("ner.input", self.editor.toPlainText())
-
-    def on_side_event(self, key: str, event: object) -> None:
-        if key == "spacy" and isinstance(event, JobDone):
-            self.picker.add_specs(f"spacy:{package}" for package in event.result)
 
     # -- results ----------------------------------------------------------------------------
     def threshold(self) -> float:

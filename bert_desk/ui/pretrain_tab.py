@@ -204,19 +204,17 @@ class PretrainTab(TaskTab):
             self.run_nsp()
 
     def _submit_side(self, key: str, kind: str, payload: dict[str, Any], message: str) -> None:
-        if self.submit(f"{self.tab_id}.{key}", kind, payload) is not None:
+        if self.submit(key, kind, payload) is not None:
             self.error_bar.clear()
             self.cancel_button.setEnabled(True)
             self.state.setText(message)
 
     def cancel(self) -> None:
-        stopped = [self.ctx.service.cancel(key) for key in
-                   (self.tab_id, *(f"{self.tab_id}.{s}" for s in SIDE_STREAMS))]
-        if any(stopped):
+        if self.cancel_streams("", *SIDE_STREAMS):
             self.state.setText("Cancelling…")
 
     def busy(self) -> bool:
-        return any(self.ctx.service.is_busy(k) for k in (self.tab_id, *(f"{self.tab_id}.{s}" for s in SIDE_STREAMS)))
+        return self.running("", *SIDE_STREAMS)
 
     def set_busy(self, busy: bool, message: str = "") -> None:
         super().set_busy(busy, message)
@@ -226,7 +224,7 @@ class PretrainTab(TaskTab):
     def preload(self, spec: str) -> None:
         """Load the picked checkpoint with its masked-LM head (a missing head shows at once)."""
         self.ctx.settings.set_last_model(self.tab_id, spec)
-        self.ctx.service.submit(f"{self.tab_id}.load", "load", "fill-mask", spec=spec, device=self.ctx.device())
+        self.start_job("load", "load", "fill-mask", spec=spec)
 
     def on_side_event(self, key: str, event: object) -> None:
         """Results and errors of the NSP and Corrupt streams."""

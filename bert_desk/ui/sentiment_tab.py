@@ -43,7 +43,7 @@ class SentimentTab(TaskTab):
 
         self.batch = name(BatchPanel("sentiment"), "sentiment.batch")
         self.batch.texts_ready.connect(self.run_batch)
-        self.batch.cancel_requested.connect(lambda: ctx.service.cancel("sentiment.batch"))
+        self.batch.cancel_requested.connect(lambda: self.cancel_streams("batch"))
         self.batch.failed.connect(lambda message: self.error_bar.show_error(message))
 
         self.pages = name(QTabWidget(), "sentiment.pages")
@@ -66,7 +66,7 @@ class SentimentTab(TaskTab):
         return "analyze", text
 
     def run_batch(self, texts: list[str]) -> None:
-        if self.submit("sentiment.batch", "batch", texts) is not None:
+        if self.submit("batch", "batch", texts) is not None:
             self.error_bar.clear()
             self.pages.setCurrentIndex(1)
             self.batch.set_busy(True, f"Running {len(texts)} texts…")

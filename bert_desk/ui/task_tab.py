@@ -1,8 +1,9 @@
-"""What every task tab shares: model picker, Run/Cancel, progress, the error bar and job routing.
+"""What every task tab shares: model picker, Run/Cancel, progress, the error bar and its jobs.
 
-A tab's jobs use its id as the job key (`sentiment`, `qa`, `ner`); loads triggered by the picker
-use `<tab>.load` and extra streams (e.g. `sentiment.batch`) `<tab>.<name>`, so they don't
-supersede each other. Events for other tabs are ignored.
+A tab runs jobs in streams: the main one (Run) in slot `<tab>`, picker loads in `<tab>.load`, extra
+streams (e.g. `sentiment.batch`) in `<tab>.<name>`, so they don't supersede each other. Each job's
+handle is connected to the stream's handler when it is submitted (`start_job`): a tab hears only
+about its own jobs.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from bert_desk.worker import (
     JobCancelled,
     JobDone,
     JobFailed,
+    JobHandle,
     JobProgress,
     ModelLoaded,
     ModelLoading,
@@ -78,6 +80,7 @@ class TaskTab(QWidget):
         self.state.setTextFormat(Qt.TextFormat.PlainText)
         self.error_bar = ErrorBar(t)
         self._loading = False
+        self.jobs: dict[str, JobHandle] = {}  # stream ("" for Run, "load", side streams) -> latest job
 
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
@@ -86,10 +89,6 @@ class TaskTab(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
-
-        svc = ctx.service
-        for signal in (svc.progressed, svc.finished, svc.failed, svc.cancelled, svc.model_loading, svc.model_loaded):
-            signal.connect(self._route)
 
         self.layout_ = QVBoxLayout(self)
         self.layout_.addWidget(self.picker)
@@ -173,14 +172,37 @@ class TaskTab(QWidget):
         self.error_bar.show_error(f"No model selected for {self.title}: choose one in the Model box first.")
         return False
 
-    def submit(self, key: str, kind: str, payload: Any = None) -> int | None:
-        """Submit a job on stream `key` with the picked model; None when no model is picked."""
+    def submit(self, stream: str, kind: str, payload: Any = None) -> JobHandle | None:
+        """Submit a job on `stream` with the picked model; None when no model is picked."""
         if not self.has_model():
             return None
         spec = self.picker.spec()
         self.ctx.settings.set_last_model(self.tab_id, spec)
         self.picker.remember(spec)
-        return self.ctx.service.submit(key, kind, payload, spec=spec, device=self.ctx.device())
+        return self.start_job(stream, kind, payload, spec=spec)
+
+    def start_job(self, stream: str, kind: str, payload: Any = None, *, spec: str = "") -> JobHandle:
+        """Queue a job in the tab's `stream` (superseding that stream's previous job) and connect its
+        handle: model loading to the picker, the rest to the stream's handler."""
+        slot = f"{self.tab_id}.{stream}" if stream else self.tab_id
+        job = self.ctx.service.submit(slot, kind, payload, spec=spec, device=self.ctx.device())
+        self.jobs[stream] = job
+        if spec:
+            job.model_loading.connect(self._on_model_loading)
+            job.model_loaded.connect(self._on_model_loaded)
+            job.ended.connect(self._on_ended_while_loading)
+        handler = self._on_main_event if stream == "" else self._on_load_event if stream == "load" else self._on_side
+        for signal in (job.progressed, job.done, job.failed, job.cancelled):
+            signal.connect(handler)
+        return job
+
+    def running(self, *streams: str) -> bool:
+        """True while a job of one of `streams` runs."""
+        return any(stream in self.jobs and self.jobs[stream].running for stream in streams)
+
+    def cancel_streams(self, *streams: str) -> bool:
+        """Cancel the running jobs of `streams` (True when one was running)."""
+        return any([stream in self.jobs and self.jobs[stream].cancel() for stream in streams])
 
     def run(self) -> None:
         if not self.has_model():
@@ -188,12 +210,12 @@ class TaskTab(QWidget):
         req = self.request()
         if req is None:
             return
-        if self.submit(self.tab_id, *req) is not None:
+        if self.submit("", *req) is not None:
             self.error_bar.clear()
             self.set_busy(True, "Running…")
 
     def cancel(self) -> None:
-        if self.ctx.service.cancel(self.tab_id):
+        if self.cancel_streams(""):
             self.state.setText("Cancelling…")
 
     def cancel_if_busy(self) -> None:
@@ -204,7 +226,7 @@ class TaskTab(QWidget):
     def preload(self, spec: str) -> None:
         """Load the model the user just picked, so the first Run is quick and errors show early."""
         self.ctx.settings.set_last_model(self.tab_id, spec)
-        self.ctx.service.submit(f"{self.tab_id}.load", "load", self.task, spec=spec, device=self.ctx.device())
+        self.start_job("load", "load", self.task, spec=spec)
 
     def set_busy(self, busy: bool, message: str = "") -> None:
         self.cancel_button.setEnabled(busy)
@@ -216,37 +238,33 @@ class TaskTab(QWidget):
             self.picker.set_busy(False)
 
     def busy(self) -> bool:
-        return self.ctx.service.is_busy(self.tab_id)
+        return self.running("")
 
     # -- events -----------------------------------------------------------------------------
-    def _route(self, event: object) -> None:
-        key: str = getattr(event, "tab", "")
-        base, _, sub = key.partition(".")
-        if base != self.tab_id:
-            return
-        if isinstance(event, ModelLoading):
-            self._loading = True
-            self.picker.show_loading(event.fraction, event.message)
-            return
-        if isinstance(event, ModelLoaded):
-            self._loading = False
-            self.picker.show_loaded(event.info)
-            return
-        if isinstance(event, (JobFailed, JobCancelled)) and self._loading:  # ended while loading the model
+    def _on_model_loading(self, event: ModelLoading) -> None:
+        self._loading = True
+        self.picker.show_loading(event.fraction, event.message)
+
+    def _on_model_loaded(self, event: ModelLoaded) -> None:
+        self._loading = False
+        self.picker.show_loaded(event.info)
+
+    def _on_ended_while_loading(self, event: object) -> None:
+        if isinstance(event, (JobFailed, JobCancelled)) and self._loading:
             self._loading = False
             if isinstance(event, JobFailed):
                 self.picker.show_failed(event.message)
             else:
                 self.picker.show_cancelled()
-        if sub == "load":
-            if isinstance(event, JobFailed):
-                self.error_bar.show_error(event.message, event.details)
-            elif isinstance(event, JobDone):
-                self.error_bar.clear()
-        elif sub:
-            self.on_side_event(sub, event)
-        else:
-            self._on_main_event(event)
+
+    def _on_side(self, event: object) -> None:
+        self.on_side_event(getattr(event, "tab", "").partition(".")[2], event)  # slot `<tab>.<stream>`
+
+    def _on_load_event(self, event: object) -> None:
+        if isinstance(event, JobFailed):
+            self.error_bar.show_error(event.message, event.details)
+        elif isinstance(event, JobDone):
+            self.error_bar.clear()
 
     def _on_main_event(self, event: object) -> None:
         if isinstance(event, JobProgress):

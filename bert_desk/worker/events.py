@@ -85,8 +85,3 @@ class Throttle:
         if last is None or abs(fraction - last) >= self._step or (fraction >= 1.0 > last):
             self._last = fraction
             self._emit(fraction, message)
-
-
-def belongs_to(event: object, stream: str, job_id: int | None) -> bool:
-    """True when `event` is about job `job_id` of `stream` (never when `job_id` is None: no job of ours)."""
-    return job_id is not None and getattr(event, "tab", None) == stream and getattr(event, "job_id", 0) == job_id

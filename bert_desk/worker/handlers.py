@@ -108,17 +108,19 @@ def _preannotate(ctx: JobContext) -> Any:
     """Store a model's proposals in a project (the Review tab); returns how many documents were done."""
     from bert_desk.project.preannotate import preannotate
 
-    payload = ctx.job.payload
-    return preannotate(payload["project"], payload["task"], ctx.job.spec,
-                       batch_size=int(payload.get("batch_size", 16)), statuses=payload.get("statuses"),
-                       doc_ids=payload.get("doc_ids"), progress=ctx.progress, cancel=ctx.cancel,
-                       device=ctx.job.device or "auto")
+    def call(project: Any, task: str, doc_ids: Any = None, statuses: Any = None, batch_size: int = 16,
+             **kwargs: Any) -> int:
+        return preannotate(project, task, ctx.job.spec, batch_size=int(batch_size), statuses=statuses,
+                           doc_ids=doc_ids, device=ctx.job.device or "auto", **kwargs)
+
+    return _project_call(ctx, call, writes=True)
 
 
 def _project_call(ctx: JobContext, call: Callable[..., Any], *, writes: bool) -> Any:
-    """`call(**payload, progress=..., cancel=...)` on the job's own connection to the payload's project
-    file, so the GUI's connection (and its lock) stays free for reading while the job runs; a job that
-    only reads opens the file read-only. Project errors are the user's (a one-line message), not crashes."""
+    """`call(**payload, progress=..., cancel=...)` on the job's own connection to the project the payload
+    names (a `ProjectRef`: path, read-only flag, user), so the GUI's connection stays free for reading
+    while the job runs; a job that only reads opens the file read-only. Project errors are the user's
+    (a one-line message), not crashes."""
     from bert_desk.project import Project
     from bert_desk.project.errors import ProjectError
 
@@ -163,8 +165,8 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
     "load": _load,  # payload: task -> ModelInfo
     "device": _device,  # -> DeviceInfo for job.device
     "spacy_models": _spacy_models,  # -> sorted installed spaCy package names
+    # payloads below: a `ProjectRef` as "project", and the function's other keyword arguments
     "preannotate": _preannotate,  # payload: {"project", "task", "doc_ids", "statuses", "batch_size"} -> int
-    # payloads below: keyword arguments of the bert_desk.project function (the `Project` included)
     "export_project": _export_project,  # exporters.export_project(project, fmt, out, ...) -> ExportReport
     "import_project": _import_project,  # importers.import_file(project, path, fmt, ...) -> list of new ids
     "agreement": _agreement,  # agreement.agreement(project, task, statuses, ...) -> Agreement

@@ -6,7 +6,7 @@ import itertools
 import logging
 import traceback
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -99,22 +99,66 @@ def running_threads() -> list[QThread]:
     return [t for t in list(_THREADS) if t.isRunning()]
 
 
-class InferenceService(QObject):
-    """Owns the inference thread; submit jobs, cancel them and hear about the current ones."""
+class JobHandle(QObject):
+    """One submitted job: its own signals and `cancel()`. A caller connects to the job it made
+    (`job = service.submit(...); job.done.connect(self.show)`); no one filters a broadcast.
+
+    Events reach the handle only while its job is its slot's current one: a job superseded by a
+    newer one in the same slot hears nothing more (its late result is stale and dropped)."""
 
     progressed = Signal(object)  # JobProgress
-    finished = Signal(object)  # JobDone
-    failed = Signal(object)  # JobFailed
-    cancelled = Signal(object)  # JobCancelled
     model_loading = Signal(object)  # ModelLoading
     model_loaded = Signal(object)  # ModelLoaded
+    done = Signal(object)  # JobDone
+    failed = Signal(object)  # JobFailed
+    cancelled = Signal(object)  # JobCancelled
+    ended = Signal(object)  # the terminal event (done, failed or cancelled), after its own signal
+
+    def __init__(self, job: Job, service: InferenceService) -> None:
+        super().__init__()
+        self.job = job
+        self._service = weakref.ref(service)
+        self.running = True
+
+    @property
+    def job_id(self) -> int:
+        return self.job.job_id
+
+    @property
+    def slot(self) -> str:
+        """The slot (e.g. `sentiment`, `review.io`) in which a newer job supersedes this one."""
+        return self.job.tab
+
+    def cancel(self) -> bool:
+        """Ask the job to stop (a flag the worker checks between batches); False when it has ended."""
+        if not self.running:
+            return False
+        self.job.token.cancel()
+        return True
+
+    def _deliver(self, event: Event) -> None:
+        if isinstance(event, JobProgress):
+            self.progressed.emit(event)
+        elif isinstance(event, ModelLoading):
+            self.model_loading.emit(event)
+        elif isinstance(event, ModelLoaded):
+            self.model_loaded.emit(event)
+        else:
+            self.running = False
+            {JobDone: self.done, JobFailed: self.failed, JobCancelled: self.cancelled}[type(event)].emit(event)
+            self.ended.emit(event)
+
+
+class InferenceService(QObject):
+    """Owns the inference thread; `submit` returns a `JobHandle` that hears about its job only."""
+
     _submit = Signal(object)
 
     _ids = itertools.count(1)
 
     def __init__(self, handlers: Mapping[str, Handler] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._current: dict[str, Job] = {}
+        self._current: dict[str, JobHandle] = {}
         self._closed = False
         self._thread = QThread()
         self._thread.setObjectName("bert_desk-inference")
@@ -132,43 +176,36 @@ class InferenceService(QObject):
         """The inference thread (not `thread`: that is QObject.thread(), where this object lives)."""
         return self._thread
 
-    def submit(self, tab: str, kind: str, payload: Any = None, *, spec: str = "", device: str = "auto") -> int:
-        """Queue a job for `tab` (cancelling its previous one) and return its id."""
+    def submit(self, slot: str, kind: str, payload: Any = None, *, spec: str = "", device: str = "auto") -> JobHandle:
+        """Queue a job in `slot` (cancelling and superseding the slot's previous one); connect to the
+        returned handle's signals before the event loop runs again."""
         if self._closed:
             raise RuntimeError("The inference service is shut down")
-        self.cancel(tab)
-        job = Job(next(self._ids), tab, spec, device, kind, payload)
-        self._current[tab] = job
-        self._submit.emit(job)
-        return job.job_id
+        self.cancel(slot)
+        handle = JobHandle(Job(next(self._ids), slot, spec, device, kind, payload), self)
+        self._current[slot] = handle
+        self._submit.emit(handle.job)
+        return handle
 
-    def connect_jobs(self, slot: Callable[[Any], None]) -> None:
-        """Connect `slot` to the progress and the end (done, failed or cancelled) of every current job."""
-        for signal in (self.progressed, self.finished, self.failed, self.cancelled):
-            signal.connect(slot)
+    def cancel(self, slot: str) -> bool:
+        """Ask `slot`'s current job to stop (returns False when it has none)."""
+        handle = self._current.get(slot)
+        return handle is not None and handle.cancel()
 
-    def cancel(self, tab: str) -> bool:
-        """Ask `tab`'s current job to stop (returns False when it has none)."""
-        job = self._current.get(tab)
-        if job is None:
-            return False
-        job.token.cancel()
-        return True
+    def current_job(self, slot: str) -> JobHandle | None:
+        """The slot's running job, if any."""
+        return self._current.get(slot)
 
-    def current_job(self, tab: str) -> int | None:
-        job = self._current.get(tab)
-        return None if job is None else job.job_id
-
-    def is_busy(self, tab: str) -> bool:
-        return tab in self._current
+    def is_busy(self, slot: str) -> bool:
+        return slot in self._current
 
     def shutdown(self, timeout_ms: int = 15000) -> bool:
         """Cancel every job, stop the thread's event loop and join it (True when it ended)."""
         if self._closed:
             return not self._thread.isRunning()
         self._closed = True
-        for job in self._current.values():
-            job.token.cancel()
+        for handle in self._current.values():
+            handle.cancel()
         self._current.clear()
         self._thread.quit()
         ended = self._thread.wait(timeout_ms)
@@ -182,16 +219,9 @@ class InferenceService(QObject):
 
     @Slot(object)
     def _on_event(self, event: Event) -> None:
-        job = self._current.get(event.tab)
-        if job is None or job.job_id != event.job_id:
+        handle = self._current.get(event.tab)
+        if handle is None or handle.job_id != event.job_id:
             return  # stale: superseded, cancelled by a newer job, or after shutdown
-        if isinstance(event, JobProgress):
-            self.progressed.emit(event)
-        elif isinstance(event, ModelLoading):
-            self.model_loading.emit(event)
-        elif isinstance(event, ModelLoaded):
-            self.model_loaded.emit(event)
-        else:
+        if isinstance(event, (JobDone, JobFailed, JobCancelled)):
             del self._current[event.tab]
-            signal = {JobDone: self.finished, JobFailed: self.failed, JobCancelled: self.cancelled}[type(event)]
-            signal.emit(event)
+        handle._deliver(event)

@@ -12,7 +12,8 @@ from bert_desk.engine.colors import label_color
 from bert_desk.engine.offsets import utf16_index
 from bert_desk.ui.main_window import MainWindow
 from bert_desk.ui.theme import HIGHLIGHT_TEXT
-from tests.ui.conftest import WAIT, WindowFactory
+from tests.ui.conftest import WindowFactory
+from tests.ui.jobs import job_signal
 
 TEXT = "😀🇫🇷 Angela Merkel visited Paris, then 東京 😀."
 
@@ -25,7 +26,7 @@ def _doc_text(window: MainWindow, start: int, end: int) -> str:
 
 
 def _run(qtbot: QtBot, window: MainWindow) -> None:
-    with qtbot.waitSignal(window.service.finished, timeout=WAIT, check_params_cb=lambda e: e.tab == "ner"):
+    with job_signal(qtbot, window.service, "ner"):
         qtbot.mouseClick(window.ner.run_button, Qt.MouseButton.LeftButton)
 
 

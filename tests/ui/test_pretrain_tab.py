@@ -11,7 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from bert_desk.engine.pretrain import KINDS
 from bert_desk.ui.pretrain_tab import PretrainTab
-from tests.ui.conftest import WAIT, WindowFactory
+from tests.ui.conftest import WindowFactory
+from tests.ui.jobs import job_signal
 
 NAMES = ["pretrain.input", "pretrain.run", "pretrain.candidates", "pretrain.sentence_a", "pretrain.sentence_b",
          "pretrain.nsp", "pretrain.model", "pretrain.corrupt", "pretrain.swap", "pretrain.cancel",
@@ -54,7 +55,7 @@ def test_fill_mask_shows_candidates_for_each_mask(qtbot: QtBot, make_window: Win
     window, tab = open_tab(make_window, checkpoints["pt"])
     tab.input.setText("angela merkel visited [MASK] and [MASK] .")
     tab.top_k.setValue(3)
-    with qtbot.waitSignal(window.service.finished, timeout=WAIT, check_params_cb=lambda e: e.tab == "pretrain") as b:
+    with job_signal(qtbot, window.service, "pretrain") as b:
         qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
     result = b.args[0].result
     assert len(result.masks) == 2
@@ -71,8 +72,7 @@ def test_picking_a_candidate_fills_its_mask_and_predicts_the_rest(qtbot: QtBot, 
     tab.input.setText("angela merkel visited [MASK] and [MASK] .")
 
     def run(click: object) -> object:
-        with qtbot.waitSignal(window.service.finished, timeout=WAIT,
-                              check_params_cb=lambda e: e.tab == "pretrain") as blocker:
+        with job_signal(qtbot, window.service, "pretrain") as blocker:
             qtbot.mouseClick(click, Qt.MouseButton.LeftButton)
         return blocker.args[0].result
 
@@ -111,7 +111,7 @@ def test_a_candidate_of_an_edited_sentence_is_refused(qtbot: QtBot, make_window:
                                                       checkpoints: dict[str, Path]) -> None:
     window, tab = open_tab(make_window, checkpoints["pt"])
     tab.input.setText("the [MASK] won .")
-    with qtbot.waitSignal(window.service.finished, timeout=WAIT, check_params_cb=lambda e: e.tab == "pretrain"):
+    with job_signal(qtbot, window.service, "pretrain"):
         qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
     tab.input.setText("a [MASK] lost .")
     qtbot.mouseClick(tab.findChild(QPushButton, "pretrain.use.1.1"), Qt.MouseButton.LeftButton)
@@ -141,8 +141,7 @@ def test_corrupt_marks_tokens_by_kind_reproducibly(qtbot: QtBot, make_window: Wi
     tab.seed.setValue(11)
 
     def corrupt() -> list:
-        with qtbot.waitSignal(window.service.finished, timeout=WAIT,
-                              check_params_cb=lambda e: e.tab == "pretrain.corrupt"):
+        with job_signal(qtbot, window.service, "pretrain.corrupt"):
             qtbot.mouseClick(tab.corrupt_button, Qt.MouseButton.LeftButton)
         return tab.corruption.marks()
 
@@ -160,14 +159,12 @@ def test_nsp_probability_and_swap(qtbot: QtBot, make_window: WindowFactory, chec
     window, tab = open_tab(make_window, checkpoints["pt"])
     tab.sentence_a.setText("the team won the game .")
     tab.sentence_b.setText("it was a great day .")
-    with qtbot.waitSignal(window.service.finished, timeout=WAIT,
-                          check_params_cb=lambda e: e.tab == "pretrain.nsp") as b:
+    with job_signal(qtbot, window.service, "pretrain.nsp") as b:
         qtbot.mouseClick(tab.nsp_button, Qt.MouseButton.LeftButton)
     first = b.args[0].result.is_next
     assert tab.nsp.label.text().startswith(f"P(B follows A) = {first:.1%}")
     assert tab.nsp.bar.value() == round(first * 1000)
-    with qtbot.waitSignal(window.service.finished, timeout=WAIT,
-                          check_params_cb=lambda e: e.tab == "pretrain.nsp") as b:
+    with job_signal(qtbot, window.service, "pretrain.nsp") as b:
         qtbot.mouseClick(tab.swap_button, Qt.MouseButton.LeftButton)
     assert (tab.sentence_a.text(), tab.sentence_b.text()) == ("it was a great day .", "the team won the game .")
     assert b.args[0].result.a == "it was a great day ."
@@ -179,13 +176,13 @@ def test_missing_nsp_head_is_said_plainly(qtbot: QtBot, make_window: WindowFacto
     window, tab = open_tab(make_window, checkpoints["mlm"])
     tab.sentence_a.setText("the team won .")
     tab.sentence_b.setText("it was good .")
-    with qtbot.waitSignal(window.service.failed, timeout=WAIT, check_params_cb=lambda e: e.tab == "pretrain.nsp"):
+    with job_signal(qtbot, window.service, "pretrain.nsp", "failed"):
         qtbot.mouseClick(tab.nsp_button, Qt.MouseButton.LeftButton)
     assert tab.error_bar.isVisible()
     assert "has no trained next-sentence prediction (NSP) head" in tab.error_bar.text()
     assert not tab.cancel_button.isEnabled()
     tab.input.setText("the [MASK] won .")  # the masked-LM head of the same checkpoint still works
-    with qtbot.waitSignal(window.service.finished, timeout=WAIT, check_params_cb=lambda e: e.tab == "pretrain"):
+    with job_signal(qtbot, window.service, "pretrain"):
         qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
     assert len(tab.candidates.bars) == 1
 

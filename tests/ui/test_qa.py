@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from bert_desk.engine.types import Answer, QAResult
 from bert_desk.ui.highlight import Span
-from tests.ui.conftest import WAIT, WindowFactory
+from tests.ui.conftest import WindowFactory
+from tests.ui.jobs import job_signal
 
 CONTEXT = "😀 The team won the game in 2 days. 東京 john smith works at google 😀 in new york city."
 
@@ -29,7 +30,7 @@ def test_answer_highlighted_and_answers_clickable(qtbot: QtBot, make_window: Win
     window.tabs.setCurrentWidget(tab)
     tab.context.setPlainText(CONTEXT)
     tab.question.setEditText("who won the game?")
-    with qtbot.waitSignal(window.service.finished, timeout=WAIT, check_params_cb=lambda e: e.tab == "qa") as b:
+    with job_signal(qtbot, window.service, "qa") as b:
         qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
     result: QAResult = b.args[0].result
     assert result.answers and tab.answers.count() == len(result.answers)

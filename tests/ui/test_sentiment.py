@@ -14,14 +14,14 @@ from pytestqt.qtbot import QtBot
 
 from bert_desk.engine.types import SentimentResult
 from bert_desk.worker import DEFAULT_HANDLERS, InferenceService, JobContext
-from tests.ui.conftest import WAIT, WindowFactory
+from tests.ui.conftest import WindowFactory
+from tests.ui.jobs import job_signal
 
 TEXT = "This film was good. 😀 It was awful! 東京 was very moving."
 
 
-def _run(qtbot: QtBot, window, tab: str = "sentiment", signal: str = "finished"):
-    with qtbot.waitSignal(getattr(window.service, signal), timeout=WAIT,
-                          check_params_cb=lambda e: e.tab == tab) as blocker:
+def _run(qtbot: QtBot, window, tab: str = "sentiment", signal: str = "done"):
+    with job_signal(qtbot, window.service, tab, signal) as blocker:
         qtbot.mouseClick(window.sentiment.run_button, Qt.MouseButton.LeftButton)
     return blocker.args[0]
 
@@ -70,13 +70,13 @@ def test_cancel_stops_a_running_request(qtbot: QtBot, make_window: WindowFactory
     if by_keys:
         qtbot.keyClick(tab.editor, Qt.Key.Key_Escape)
         assert tab.state.text() != "Cancelling…"
-    with qtbot.waitSignal(service.progressed, timeout=WAIT):
+    with job_signal(qtbot, service, "sentiment", "progressed"):
         if by_keys:
             qtbot.keyClick(tab.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         else:
             qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
     assert tab.cancel_button.isEnabled() and tab.progress.isVisible()
-    with qtbot.waitSignal(service.cancelled, timeout=WAIT):
+    with job_signal(qtbot, service, "sentiment", "cancelled"):
         if by_keys:
             qtbot.keyClick(tab.editor, Qt.Key.Key_Escape)
         else:
@@ -112,7 +112,7 @@ def test_batch_table_chart_and_export(qtbot: QtBot, make_window: WindowFactory, 
         writer = csv.writer(fh)
         writer.writerow(["id", "review"])
         writer.writerows([i, f"review {i}, very good 😀"] for i in range(12))
-    with qtbot.waitSignal(window.service.finished, timeout=WAIT, check_params_cb=lambda e: e.tab == "sentiment.batch"):
+    with job_signal(qtbot, window.service, "sentiment.batch"):
         assert batch.open_file(str(source), column="review")
     assert batch.model.rowCount() == 12
     assert sum(batch.chart.counts().values()) == 12
@@ -153,6 +153,6 @@ def test_ctrl_enter_runs(qtbot: QtBot, make_window: WindowFactory, tiny_models: 
         window.activateWindow()
     window.sentiment.editor.setPlainText("good")
     window.sentiment.editor.setFocus()
-    with qtbot.waitSignal(window.service.finished, timeout=WAIT, check_params_cb=lambda e: e.tab == "sentiment"):
+    with job_signal(qtbot, window.service, "sentiment"):
         qtbot.keyClick(window.sentiment.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.sentiment.editor.toPlainText() == "good"

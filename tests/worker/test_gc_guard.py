@@ -52,8 +52,9 @@ def test_worker_allocations_never_collect_gui_garbage_off_the_gui_thread(
         assert gc_guard.active() and not gc.isenabled()
         seen: list[int] = []
         _Marker(seen)  # unreachable at once, but only the cyclic collector can free it
-        with qtbot.waitSignal(service.finished, timeout=WAIT) as blocker:
-            service.submit("t", "churn")
+        job = service.submit("t", "churn")
+        with qtbot.waitSignal(job.done, timeout=WAIT) as blocker:
+            pass
         event = blocker.args[0]
         assert isinstance(event, JobDone) and event.result != threading.get_ident()
         assert seen == []  # the worker's allocations collected nothing

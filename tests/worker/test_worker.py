@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
@@ -65,30 +65,47 @@ def service(qapp: object) -> Iterator[InferenceService]:
     svc.shutdown()
 
 
-def _is(job_id: int) -> Callable[[object], bool]:
-    return lambda event: getattr(event, "job_id", None) == job_id
-
-
 def test_jobs_get_increasing_ids_and_results(qtbot: QtBot, service: InferenceService) -> None:
     done: list[JobDone] = []
-    service.finished.connect(done.append)
     first = service.submit("a", "echo", 1)
     second = service.submit("b", "echo", 2)
-    assert second > first
+    for job in (first, second):
+        job.done.connect(done.append)
+    assert second.job_id > first.job_id
     qtbot.waitUntil(lambda: len(done) == 2, timeout=WAIT)
     by_id = {e.job_id: e for e in done}
-    assert by_id[first] == JobDone(first, "a", 1)
-    assert by_id[second] == JobDone(second, "b", 2)
+    assert by_id[first.job_id] == JobDone(first.job_id, "a", 1)
+    assert by_id[second.job_id] == JobDone(second.job_id, "b", 2)
     assert not service.is_busy("a") and not service.is_busy("b")
+    assert not first.running and not first.cancel()  # an ended job has nothing to cancel
+
+
+def test_events_reach_only_their_own_handle(qtbot: QtBot, service: InferenceService) -> None:
+    heard: dict[str, list[object]] = {"a": [], "b": []}
+    a = service.submit("a", "echo", "for a")
+    b = service.submit("b", "slow")
+    for slot, job in (("a", a), ("b", b)):
+        for signal in (job.progressed, job.done, job.failed, job.cancelled, job.ended):
+            signal.connect(heard[slot].append)
+    with qtbot.waitSignal(b.progressed, timeout=WAIT):
+        pass
+    qtbot.waitUntil(lambda: len(heard["a"]) == 2, timeout=WAIT)  # done, then ended
+    assert all(getattr(e, "job_id", None) == a.job_id for e in heard["a"])
+    assert heard["a"] == [JobDone(a.job_id, "a", "for a")] * 2  # done, then ended
+    with qtbot.waitSignal(b.cancelled, timeout=WAIT) as blocker:
+        assert b.cancel()
+    assert blocker.args[0] == JobCancelled(b.job_id, "b")
+    assert all(getattr(e, "job_id", None) == b.job_id for e in heard["b"])
+    assert [type(e).__name__ for e in heard["b"]] == ["JobProgress", "JobCancelled", "JobCancelled"]
 
 
 def test_model_jobs_return_engine_results(qtbot: QtBot, service: InferenceService,
                                           tiny_models: dict[str, Path]) -> None:
     loaded: list[ModelLoaded] = []
-    service.model_loaded.connect(loaded.append)
     spec = str(tiny_models["sentiment"])
     job = service.submit("sentiment", "analyze", "A good film. A bad one.", spec=spec, device="cpu")
-    with qtbot.waitSignal(service.finished, timeout=WAIT, check_params_cb=_is(job)) as blocker:
+    job.model_loaded.connect(loaded.append)
+    with qtbot.waitSignal(job.done, timeout=WAIT) as blocker:
         pass
     event: JobDone = blocker.args[0]
     assert isinstance(event.result, SentimentResult) and event.tab == "sentiment"
@@ -97,12 +114,12 @@ def test_model_jobs_return_engine_results(qtbot: QtBot, service: InferenceServic
 
     job = service.submit("qa", "answer", {"question": "who won?", "context": "the team won the game",
                                           "top_k": 2}, spec=str(tiny_models["qa"]), device="cpu")
-    with qtbot.waitSignal(service.finished, timeout=WAIT, check_params_cb=_is(job)) as blocker:
+    with qtbot.waitSignal(job.done, timeout=WAIT) as blocker:
         pass
     assert isinstance(blocker.args[0].result, QAResult)
 
     job = service.submit("ner", "extract", "john smith visited paris", spec=str(tiny_models["ner"]), device="cpu")
-    with qtbot.waitSignal(service.finished, timeout=WAIT, check_params_cb=_is(job)) as blocker:
+    with qtbot.waitSignal(job.done, timeout=WAIT) as blocker:
         pass
     assert isinstance(blocker.args[0].result, NERResult)
 
@@ -110,27 +127,31 @@ def test_model_jobs_return_engine_results(qtbot: QtBot, service: InferenceServic
 def test_newer_job_supersedes_older(qtbot: QtBot, service: InferenceService) -> None:
     finished: list[JobDone] = []
     cancelled: list[JobCancelled] = []
-    service.finished.connect(finished.append)
-    service.cancelled.connect(cancelled.append)
-    with qtbot.waitSignal(service.progressed, timeout=WAIT):
-        old = service.submit("t", "slow")
+    old = service.submit("t", "slow")
+    old.done.connect(finished.append)
+    old.cancelled.connect(cancelled.append)
+    with qtbot.waitSignal(old.progressed, timeout=WAIT):
+        pass
     new = service.submit("t", "echo", "fresh")
-    assert service.current_job("t") == new
-    with qtbot.waitSignal(service.finished, timeout=WAIT, check_params_cb=_is(new)):
+    new.done.connect(finished.append)
+    new.cancelled.connect(cancelled.append)
+    assert service.current_job("t") is new
+    with qtbot.waitSignal(new.done, timeout=WAIT):
         pass
     qtbot.wait(50)
-    assert [e.job_id for e in finished] == [new]
+    assert [e.job_id for e in finished] == [new.job_id]
     assert finished[0].result == "fresh"
-    assert old not in [e.job_id for e in cancelled]  # stale: dropped, not reported to the tab
+    assert old.job_id not in [e.job_id for e in cancelled]  # stale: dropped, not reported to the tab
 
 
 def test_other_tabs_are_not_superseded(qtbot: QtBot, service: InferenceService) -> None:
-    with qtbot.waitSignal(service.progressed, timeout=WAIT):
-        slow_job = service.submit("x", "slow")
+    slow_job = service.submit("x", "slow")
+    with qtbot.waitSignal(slow_job.progressed, timeout=WAIT):
+        pass
     other = service.submit("y", "echo", 3)
-    assert service.current_job("x") == slow_job
+    assert service.current_job("x") is slow_job
     service.cancel("x")
-    with qtbot.waitSignals([service.cancelled, service.finished], timeout=WAIT):
+    with qtbot.waitSignals([slow_job.cancelled, other.done], timeout=WAIT):
         pass
     assert service.current_job("y") is None and other
 
@@ -139,49 +160,53 @@ def test_cancel_mid_batch_from_gui_thread(qtbot: QtBot, service: InferenceServic
                                           tiny_models: dict[str, Path]) -> None:
     texts = [f"text number {i} was good" for i in range(100)]
     finished: list[JobDone] = []
-    service.finished.connect(finished.append)
-    with qtbot.waitSignal(service.progressed, timeout=WAIT):
-        job = service.submit("sentiment.batch", "gated_batch", texts, spec=str(tiny_models["sentiment"]),
-                             device="cpu")
-    assert service.cancel("sentiment.batch")  # a flag set directly, while the worker is mid-batch
-    with qtbot.waitSignal(service.cancelled, timeout=WAIT) as blocker:
+    job = service.submit("sentiment.batch", "gated_batch", texts, spec=str(tiny_models["sentiment"]),
+                         device="cpu")
+    job.done.connect(finished.append)
+    with qtbot.waitSignal(job.progressed, timeout=WAIT):
         pass
-    assert blocker.args[0] == JobCancelled(job, "sentiment.batch")
+    assert service.cancel("sentiment.batch")  # a flag set directly, while the worker is mid-batch
+    with qtbot.waitSignal(job.cancelled, timeout=WAIT) as blocker:
+        pass
+    assert blocker.args[0] == JobCancelled(job.job_id, "sentiment.batch")
     assert not finished and not service.is_busy("sentiment.batch")
 
 
 def test_failures_are_reported_and_the_next_job_works(qtbot: QtBot, service: InferenceService,
                                                       tmp_path: Path, tiny_models: dict[str, Path]) -> None:
     job = service.submit("sentiment", "analyze", "text", spec=str(tmp_path / "no-such-model"), device="cpu")
-    with qtbot.waitSignal(service.failed, timeout=WAIT, check_params_cb=_is(job)) as blocker:
+    with qtbot.waitSignal(job.failed, timeout=WAIT) as blocker:
         pass
     failed: JobFailed = blocker.args[0]
     assert failed.message and "\n" not in failed.message
 
     job = service.submit("sentiment", "boom")
-    with qtbot.waitSignal(service.failed, timeout=WAIT, check_params_cb=_is(job)) as blocker:
+    with qtbot.waitSignal(job.failed, timeout=WAIT) as blocker:
         pass
     assert blocker.args[0].message == "RuntimeError: boom"
     assert "Traceback" in blocker.args[0].details
 
     job = service.submit("sentiment", "analyze", "good", spec=str(tiny_models["sentiment"]), device="cpu")
-    with qtbot.waitSignal(service.finished, timeout=WAIT, check_params_cb=_is(job)):
+    with qtbot.waitSignal(job.done, timeout=WAIT):
         pass
 
 
 def test_unknown_kind_and_missing_spec_fail(qtbot: QtBot, service: InferenceService) -> None:
-    with qtbot.waitSignal(service.failed, timeout=WAIT) as blocker:
-        service.submit("t", "no-such-kind")
+    job = service.submit("t", "no-such-kind")
+    with qtbot.waitSignal(job.failed, timeout=WAIT) as blocker:
+        pass
     assert "no-such-kind" in blocker.args[0].message
-    with qtbot.waitSignal(service.failed, timeout=WAIT) as blocker:
-        service.submit("t", "analyze", "text", spec="")
+    job = service.submit("t", "analyze", "text", spec="")
+    with qtbot.waitSignal(job.failed, timeout=WAIT) as blocker:
+        pass
     assert blocker.args[0].message == "No model selected"
 
 
 def test_shutdown_cancels_and_joins(qtbot: QtBot, qapp: object) -> None:
     svc = InferenceService({"slow": slow})
-    with qtbot.waitSignal(svc.progressed, timeout=WAIT):
-        svc.submit("t", "slow")
+    job = svc.submit("t", "slow")
+    with qtbot.waitSignal(job.progressed, timeout=WAIT):
+        pass
     started = time.monotonic()
     assert svc.shutdown(timeout_ms=10_000)
     assert not svc.worker_thread.isRunning()

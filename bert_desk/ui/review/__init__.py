@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QMenu, QTabWidget, QWidget
 from bert_desk.ui.review.actions import ProjectActions, RecentProjects
 from bert_desk.ui.review.tab import ReviewTab
 from bert_desk.ui.settings import Settings
-from bert_desk.worker import InferenceService, JobDone
+from bert_desk.worker import InferenceService
 
 __all__ = ["ProjectActions", "RecentProjects", "ReviewTab", "attach_review"]
 
@@ -68,12 +68,4 @@ def attach_review(main_window: QWidget, tab_widget: QTabWidget, file_menu: QMenu
     if file_menu is not None:
         tab.project_actions.add_to_menu(file_menu, before if before is not None else _last_separator(file_menu))
     _CloseWatcher(tab, main_window)
-    picker = tab.preannotate_panel.pickers["ner"]
-
-    def on_done(event: JobDone) -> None:
-        if event.tab == "review.spacy" and isinstance(event.result, list):
-            picker.add_specs(f"spacy:{name}" for name in event.result)
-
-    worker.finished.connect(on_done)
-    worker.submit("review.spacy", "spacy_models")
     return tab

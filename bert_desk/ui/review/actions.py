@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QMenu, QProgres
 from bert_desk.ui.review.dialogs import ExportDialog, ImportDialog, ask_save_path
 from bert_desk.ui.settings import Settings
 from bert_desk.ui.widgets import name
-from bert_desk.worker import InferenceService, JobDone, JobFailed, JobProgress, belongs_to
+from bert_desk.worker import InferenceService, JobDone, JobFailed, JobHandle, JobProgress
 
 if TYPE_CHECKING:
     from bert_desk.ui.review.tab import ReviewTab
@@ -91,7 +91,7 @@ class ProjectActions(QObject):
     def __init__(self, tab: ReviewTab, recents: RecentProjects, service: InferenceService) -> None:
         super().__init__(tab)
         self.tab, self.recents, self.service = tab, recents, service
-        self.job_id: int | None = None  # the running export or import (None when idle)
+        self.job: JobHandle | None = None  # the running export or import (None when idle)
         self._job: tuple[str, Path, str, int] = ("", Path(), "", 0)  # what, path, message, documents before
         self.progress = name(QProgressBar(), "review.io_progress")
         self.progress.setMaximumWidth(180)
@@ -104,7 +104,6 @@ class ProjectActions(QObject):
         row.addWidget(self.progress)
         row.addWidget(self.cancel_button)
         self.job_bar.hide()
-        service.connect_jobs(self._route)
         self.new_action = self._action("&New project…", "new_project", self.new_project)
         self.open_action = self._action("Open p&roject…", "open_project", self.open_project)
         self.recent_menu = QMenu("Open Rece&nt project", tab)
@@ -141,11 +140,11 @@ class ProjectActions(QObject):
             action.setEnabled(has and not self.busy())
 
     def busy(self) -> bool:
-        return self.job_id is not None
+        return self.job is not None
 
     def edits_paused(self) -> str | None:
         """Why review edits must wait (an import holds the project's write lock until it commits), else None."""
-        if self.job_id is None or self._job[0] != "import":
+        if self.job is None or self._job[0] != "import":
             return None
         return f"Importing {self._job[1].name}: edits wait until it finishes (Esc cancels the import)."
 
@@ -193,7 +192,7 @@ class ProjectActions(QObject):
 
     def import_file(self, path: str | Path | None = None, fmt: str | None = None, *, column: str | None = None,
                     label_column: str | None = None, source: str = "human",
-                    label_map: dict[str, str] | None = None) -> int | None:
+                    label_map: dict[str, str] | None = None) -> JobHandle | None:
         """Start importing one file (one transaction) and return the job id (None: nothing started);
         `import_finished` tells the end, errors (file:line) go to the tab's error bar."""
         project = self.tab.project
@@ -211,13 +210,13 @@ class ProjectActions(QObject):
             path, fmt, column, label_column, source = opts.path, opts.fmt, opts.column, opts.label_column, opts.source
             label_map = opts.label_map
         path = Path(path)
-        payload = {"project": project, "path": path, "fmt": fmt, "column": column, "label_column": label_column,
+        payload = {"project": project.ref(), "path": path, "fmt": fmt, "column": column, "label_column": label_column,
                    "label_map": label_map or {}, "source": source}
         return self._start("import", path, "import_project", payload, f"Importing {path.name}…", project.count())
 
     def export(self, path: str | Path | None = None, fmt: str | None = None, *,
                statuses: tuple[str, ...] | list[str] | None = ("accepted",), task: str | None = None,
-               source: str = "human") -> int | None:
+               source: str = "human") -> JobHandle | None:
         """Start exporting documents with the chosen statuses (None: all) to `path` in `fmt`; returns
         the job id (None: nothing started). `export_finished` tells the end."""
         project = self.tab.project
@@ -241,22 +240,22 @@ class ProjectActions(QObject):
             if path is None:
                 return None
         path = Path(path)
-        payload = {"project": project, "fmt": fmt, "out": path, "statuses": statuses, "task": task, "source": source}
+        payload = {"project": project.ref(), "fmt": fmt, "out": path, "statuses": statuses, "task": task, "source": source}
         return self._start("export", path, "export_project", payload, f"Exporting to {path.name}…")
 
     # -- the running job ---------------------------------------------------------------------
     def cancel(self) -> bool:
         """Ask the running export or import to stop (False when none runs)."""
-        if self.job_id is None or not self.service.cancel(IO_KEY):
+        if self.job is None or not self.job.cancel():
             return False
         self.tab.show_message("Cancelling…")
         return True
 
     def shutdown(self) -> None:
         """Cancel the running job and forget it (project or window closing)."""
-        if self.job_id is not None:
-            self.service.cancel(IO_KEY)
-            self.job_id = None
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
             self._end()
 
     def _refuse_when_busy(self) -> bool:
@@ -265,9 +264,11 @@ class ProjectActions(QObject):
         return self.busy()
 
     def _start(self, what: str, path: Path, kind: str, payload: dict[str, Any], message: str, before: int = 0
-               ) -> int | None:
+               ) -> JobHandle | None:
         try:
-            self.job_id = self.service.submit(IO_KEY, kind, payload)
+            self.job = self.service.submit(IO_KEY, kind, payload)
+            self.job.progressed.connect(self._route)
+            self.job.ended.connect(self._route)
         except RuntimeError as exc:  # the service is shut down (window closing)
             self.tab.show_error(str(exc))
             return None
@@ -276,7 +277,7 @@ class ProjectActions(QObject):
         self.job_bar.show()
         self.tab.show_message(message)
         self.update_enabled()
-        return self.job_id
+        return self.job
 
     def _end(self) -> None:
         self.job_bar.hide()
@@ -284,7 +285,7 @@ class ProjectActions(QObject):
 
     def _route(self, event: object) -> None:
         """Service events (GUI thread): progress, then exactly one of done, failed or cancelled."""
-        if not belongs_to(event, IO_KEY, self.job_id):
+        if self.job is None or getattr(event, "job_id", None) != self.job.job_id:
             return  # another stream's event, or one of a job let go of
         what, path, message, before = self._job
         if isinstance(event, JobProgress):
@@ -293,7 +294,7 @@ class ProjectActions(QObject):
                 self.progress.setValue(round(event.fraction * 100))
             self.tab.show_message(f"{message} {event.message}")
             return
-        self.job_id = None
+        self.job = None
         self._end()
         if what == "export":
             self._export_ended(event, path)

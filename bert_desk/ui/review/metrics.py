@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from bert_desk.project import STATUSES, Project
 from bert_desk.project.agreement import Agreement, LabelScore
 from bert_desk.ui.widgets import name
-from bert_desk.worker import InferenceService, JobDone, JobFailed, JobProgress, belongs_to
+from bert_desk.worker import InferenceService, JobDone, JobFailed, JobHandle, JobProgress
 
 JOB_KEY = "review.metrics"  # the service stream of agreement jobs
 
@@ -51,8 +51,7 @@ class MetricsDialog(QDialog):
         self.setWindowTitle(f"Model vs reviewer — {TASK_TITLES.get(task, task)}")
         self.project, self.task, self.service = project, task, service
         self.scores: Agreement | None = None
-        self.job_id: int | None = None  # the running computation (None when idle)
-        service.connect_jobs(self._route)
+        self.job: JobHandle | None = None  # the running computation (None when idle)
         self.summary = name(QLabel(), "review.metrics_summary")
         self.summary.setWordWrap(True)
         self.statuses: dict[str, QCheckBox] = {}
@@ -93,7 +92,7 @@ class MetricsDialog(QDialog):
         return [status for status, box in self.statuses.items() if box.isChecked()]
 
     def busy(self) -> bool:
-        return self.job_id is not None
+        return self.job is not None
 
     def refresh(self) -> None:
         """Compute the scores again in the inference thread (superseding a running computation)."""
@@ -105,11 +104,13 @@ class MetricsDialog(QDialog):
             self.summary.setText("Tick at least one status.")
             self.computed.emit(None)
             return
-        payload = {"project": self.project, "task": self.task, "statuses": statuses}
+        payload = {"project": self.project.ref(), "task": self.task, "statuses": statuses}
         try:
-            self.job_id = self.service.submit(JOB_KEY, "agreement", payload)
+            self.job = self.service.submit(JOB_KEY, "agreement", payload)
+            self.job.progressed.connect(self._route)
+            self.job.ended.connect(self._route)
         except RuntimeError as exc:  # the service is shut down (window closing)
-            self.job_id = None
+            self.job = None
             self.summary.setText(str(exc))
             self.computed.emit(None)
             return
@@ -117,9 +118,9 @@ class MetricsDialog(QDialog):
 
     def stop(self) -> None:
         """Cancel the running computation, if any (closing the dialog does this)."""
-        if self.job_id is not None and self.service.current_job(JOB_KEY) == self.job_id:
-            self.service.cancel(JOB_KEY)
-        self.job_id = None
+        if self.job is not None:
+            self.job.cancel()
+        self.job = None
 
     def done(self, result: int) -> None:  # Close, Esc and close() all end here
         self.stop()
@@ -130,12 +131,12 @@ class MetricsDialog(QDialog):
         super().closeEvent(event)
 
     def _route(self, event: object) -> None:
-        if not belongs_to(event, JOB_KEY, self.job_id):
+        if self.job is None or getattr(event, "job_id", None) != self.job.job_id:
             return
         if isinstance(event, JobProgress):
             self.summary.setText(f"Computing… {event.message}")
             return
-        self.job_id = None
+        self.job = None
         if isinstance(event, JobDone):
             self._show(event.result)
         elif isinstance(event, JobFailed):

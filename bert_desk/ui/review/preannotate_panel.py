@@ -27,7 +27,7 @@ from bert_desk.project import PROJECT_TASKS, Project
 from bert_desk.ui.model_picker import ModelPicker
 from bert_desk.ui.settings import Settings
 from bert_desk.ui.widgets import name
-from bert_desk.worker import InferenceService, JobCancelled, JobDone, JobFailed, JobProgress, belongs_to
+from bert_desk.worker import InferenceService, JobCancelled, JobDone, JobFailed, JobHandle, JobProgress
 
 JOB_KEY = "review.preannotate"  # the service stream of pre-annotation jobs
 SCOPES = (("unreviewed", "Unreviewed documents"), ("selected", "Selected unreviewed documents"),
@@ -46,7 +46,7 @@ class PreannotatePanel(QWidget):
         super().__init__(parent)
         self.service, self.settings, self._device = service, settings, device
         self.batch_size = batch_size
-        self.job_id: int | None = None  # the running job (None when idle)
+        self.job: JobHandle | None = None  # the running job (None when idle)
         self.pickers: dict[str, ModelPicker] = {}
         self.stack = QStackedWidget()
         for task in PROJECT_TASKS:
@@ -73,7 +73,6 @@ class PreannotatePanel(QWidget):
         for button in (self.run_button, self.cancel_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.cancel_button.clicked.connect(self.cancel)
-        service.connect_jobs(self._route)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -91,7 +90,7 @@ class PreannotatePanel(QWidget):
         return self.pickers[task].spec()
 
     def busy(self) -> bool:
-        return self.job_id is not None
+        return self.job is not None
 
     def start(self, project: Project, task: str, *, doc_ids: Sequence[int] | None = None,
               statuses: Sequence[str] | None = None) -> bool:
@@ -102,10 +101,12 @@ class PreannotatePanel(QWidget):
         if not spec:
             self.failed_run.emit("Choose a model for pre-annotation first (the Model box).", "")
             return False
-        payload = {"project": project, "task": task, "doc_ids": list(doc_ids) if doc_ids is not None else None,
+        payload = {"project": project.ref(), "task": task, "doc_ids": list(doc_ids) if doc_ids is not None else None,
                    "statuses": list(statuses) if statuses is not None else None, "batch_size": self.batch_size}
         try:
-            self.job_id = self.service.submit(JOB_KEY, "preannotate", payload, spec=spec, device=self._device())
+            self.job = self.service.submit(JOB_KEY, "preannotate", payload, spec=spec, device=self._device())
+            self.job.progressed.connect(self._route)
+            self.job.ended.connect(self._route)
         except RuntimeError as exc:  # the service is shut down (window closing)
             self.failed_run.emit(str(exc), "")
             return False
@@ -120,22 +121,22 @@ class PreannotatePanel(QWidget):
         return True
 
     def cancel(self) -> None:
-        if self.job_id is not None and self.service.cancel(JOB_KEY):
+        if self.job is not None and self.job.cancel():
             self.state.setText("Cancelling…")
 
     def shutdown(self) -> None:
         """Cancel the running job and forget it (project closing, window closing); the inference
         service joins its thread when the window closes. A job that is still stopping fails on
         the closed project or ends as cancelled; either way finished chunks are kept."""
-        if self.job_id is not None:
-            self.service.cancel(JOB_KEY)
-            self.job_id = None
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
             self._end()
             self.state.setText("Pre-annotation stopped.")
 
-    # -- service events (GUI thread) --------------------------------------------------------
+    # -- job events (GUI thread) ------------------------------------------------------------
     def _route(self, event: object) -> None:
-        if not belongs_to(event, JOB_KEY, self.job_id):
+        if self.job is None or getattr(event, "job_id", None) != self.job.job_id:
             return  # another stream's event, or one of a job this panel let go of
         if isinstance(event, JobProgress):
             self.progress.setRange(0, 100)
@@ -143,7 +144,7 @@ class PreannotatePanel(QWidget):
             if event.message:
                 self.state.setText(event.message)
             return
-        self.job_id = None
+        self.job = None
         self._end()
         if isinstance(event, JobDone):
             done = int(event.result)

@@ -42,11 +42,11 @@ def test_export_jsonl_writes_the_accepted_spans(qtbot: QtBot, tab: ReviewTab, se
     key(view, Qt.Key.Key_A)
     out = tmp_path / "out.jsonl"
     progress: list[float] = []
-    service.progressed.connect(lambda e: progress.append(e.fraction) if e.tab == IO_KEY else None)
     actions = tab.project_actions
     with qtbot.waitSignal(actions.export_finished, timeout=WAIT) as blocker:
         job = actions.export(out, "jsonl", statuses=["accepted"])
-        assert job is not None and service.current_job(IO_KEY) == job  # a job of the inference thread
+        assert job is not None and service.current_job(IO_KEY) is job  # a job of the inference thread
+        job.progressed.connect(lambda e: progress.append(e.fraction))
         assert actions.busy() and actions.job_bar.isVisible() and "Exporting to out.jsonl…" in tab.message.text()
     report = blocker.args[0]
     assert report is not None and report.documents == 1

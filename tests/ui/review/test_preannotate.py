@@ -17,7 +17,7 @@ from bert_desk.project import preannotate as preannotate_module
 from bert_desk.project.preannotate import Engine
 from bert_desk.ui.review import ReviewTab
 from bert_desk.ui.review.preannotate_panel import JOB_KEY
-from bert_desk.worker import InferenceService, JobDone
+from bert_desk.worker import InferenceService
 from tests.ui.review.conftest import TEXTS, TabFactory, key
 
 WAIT = 60_000
@@ -30,7 +30,7 @@ def test_preannotate_stores_and_shows_proposals_then_metrics(qtbot: QtBot, tab: 
     with qtbot.waitSignal(panel.finished_run, timeout=WAIT) as blocker:
         qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
         assert panel.busy() and not panel.run_button.isEnabled() and panel.cancel_button.isEnabled()
-        assert service.current_job(JOB_KEY) == panel.job_id  # a job of the one inference thread
+        assert service.current_job(JOB_KEY) is panel.job  # a job of the one inference thread
     assert blocker.args == ["Pre-annotated 4 documents."]
     assert not panel.busy() and panel.run_button.isEnabled() and not service.is_busy(JOB_KEY)
     project = tab.project
@@ -172,16 +172,15 @@ def test_closing_the_project_mid_run_stops_the_job(qtbot: QtBot, big_tab: Review
 def test_preannotate_queued_behind_another_tabs_job(qtbot: QtBot, tab: ReviewTab, service: InferenceService,
                                                     spacy_ruler_spec: str) -> None:
     done: list[tuple[str, object]] = []
-    service.finished.connect(lambda event: done.append((event.tab, event.result)) if isinstance(event, JobDone)
-                             else None)
     gate = threading.Event()
     other = service.submit("ner", "wait", gate)  # another tab's job holds the inference thread
+    other.done.connect(lambda event: done.append((event.tab, event.result)))
     panel = tab.preannotate_panel
     panel.pickers["ner"].set_spec(spacy_ruler_spec)
     assert tab.preannotate()
     qtbot.wait(200)
     assert panel.busy() and panel.progress.maximum() == 0  # queued: indeterminate, nothing stored yet
-    assert service.current_job("ner") == other  # not cancelled by the review's job
+    assert service.current_job("ner") is other  # not cancelled by the review's job
     assert all(not tab.project.spans(d, source="model") for d in tab.project.document_ids())
     with qtbot.waitSignal(panel.finished_run, timeout=WAIT) as blocker:
         gate.set()
