@@ -3,8 +3,8 @@ rules and the packaging tests check the built bundle against them.
 
 - **Data files**: every distribution whose modules the analysis bundled brings every file inside
   its package folders that is not code (`.py`, compiled extensions) and not one of the kinds no
-  app ever reads at run time (`DROP_DATA`: C/C++/Cython/Fortran sources and headers, build files,
-  type stubs, test folders, torch's C++ test programs). A package that reads a JSON or YAML file
+  app ever reads at run time (`DROP_DATA`: C/C++ headers, static libraries, CMake files, type
+  stubs, test folders, torch's C++ test programs). A package that reads a JSON or YAML file
   next to its modules (`kernels/_internals/python_depends.json`, spaCy's lookups, torch's
   `native_functions.yaml`) gets it without anyone naming it.
 - **Metadata**: every bundled distribution keeps its `*.dist-info` (version checks, entry points).
@@ -40,13 +40,14 @@ QT_DROP = re.compile(
 # with) and headers.
 DROP_PATHS = re.compile(r"^torch[/\\](include[/\\]|share[/\\]|test[/\\]|bin[/\\](?!torch_shm_manager))",
                         re.IGNORECASE)
-# Data no app reads at run time: sources, headers and build files of compiled code, type stubs,
-# test suites, Qt's QML and unused translations.
+# Data no app reads at run time: C/C++ headers, static libraries, CMake files, type stubs, test
+# suites, Qt's QML and unused translations. Sources are kept: some packages read them at run time
+# (thinc compiles `backends/_custom_kernels.cu` into its ops' source at import).
 DROP_DATA = re.compile(
     r"^(torch[/\\](include[/\\]|share[/\\]|test[/\\]|bin[/\\](?!torch_shm_manager))"
     r"|.*[/\\]tests?[/\\]"
     r"|PySide6[/\\](Qt[/\\])?(translations[/\\](?!qtbase_)|qml[/\\]|metatypes[/\\]|resources[/\\]qtwebengine))"
-    r"|.*\.(a|lib|pyi|h|hh|hpp|cuh|cu|c|cc|cpp|cxx|pyx|pxd|pxi|f|f90|cmake)$", re.IGNORECASE)
+    r"|.*\.(a|lib|pyi|h|hpp|cuh|cmake)$", re.IGNORECASE)
 # Code, not data: PyInstaller's analysis collects it (modules, extensions, shared libraries).
 CODE = re.compile(r"\.(py|pyc|pyo)$|\.(so|pyd|dll|dylib)(\.[\d.]+)*$|(^|/)__pycache__/", re.IGNORECASE)
 

@@ -148,6 +148,17 @@ def prune_orphans(kept: list[tuple], dropped: Iterable[tuple]) -> tuple[list[tup
             removed.append(entry[0])
 
 
+def remove_dangling_links(root: Path) -> list[str]:
+    """Delete symbolic links under `root` whose target is not there (a library the spec cut, e.g. a
+    system CUDA runtime found through a ctypes name, leaves its `libfoo.so` link behind); returns them."""
+    removed = []
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() and not path.exists():
+            path.unlink()
+            removed.append(str(path.relative_to(root)))
+    return removed
+
+
 def strip_tree(root: Path, skip_dirs: tuple[str, ...] = (".libs",)) -> tuple[int, int]:
     """`strip --strip-unneeded` every ELF file under `root` that still has a symbol table, except in
     folders ending with `skip_dirs` (libraries grafted and patched by auditwheel). Returns

@@ -1,34 +1,53 @@
-"""Convert between Python string indices (code points) and Qt/JavaScript UTF-16 code-unit indices."""
+"""Convert between Python string indices (code points) and Qt/JavaScript UTF-16 code-unit indices.
+
+`OffsetMap` is the one conversion: built once per text (a sorted list of its astral characters),
+each lookup is a binary search. The highlighters, the review text view and the Label Studio importer
+all use it; `utf16_index`, `py_index` and `utf16_span` are one-off shortcuts through it.
+"""
 
 from __future__ import annotations
 
-_ASTRAL = "\U00010000"
+from bisect import bisect_left
+
+_BMP_MAX = "\uffff"
+
+
+class OffsetMap:
+    """Python index <-> UTF-16 index for one text."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        if text.isascii() or max(text, default="") <= _BMP_MAX:
+            self._py: list[int] = []
+        else:
+            self._py = [i for i, ch in enumerate(text) if ch > _BMP_MAX]  # each astral character
+        self._qt = [p + k for k, p in enumerate(self._py)]  # ... and its UTF-16 position
+
+    def to_qt(self, py: int) -> int:
+        """UTF-16 position of Python index `py` (clamped to the text)."""
+        py = max(0, min(py, self.length))
+        return py + bisect_left(self._py, py)
+
+    def to_py(self, qt: int) -> int:
+        """Python index of UTF-16 position `qt` (clamped; inside a surrogate pair -> that character)."""
+        qt = max(0, qt)
+        return min(self.length, qt - bisect_left(self._qt, qt))
+
+    def span_to_qt(self, start: int, end: int) -> tuple[int, int]:
+        """A (start, end) Python span as UTF-16 positions."""
+        return self.to_qt(start), self.to_qt(end)
 
 
 def utf16_index(text: str, py_index: int) -> int:
     """UTF-16 position of Python index `py_index` (clamped to the text)."""
-    py_index = max(0, min(py_index, len(text)))
-    head = text[:py_index]
-    if not head or max(head) < _ASTRAL:
-        return py_index
-    return py_index + sum(1 for ch in head if ch >= _ASTRAL)
+    return OffsetMap(text).to_qt(py_index)
 
 
 def py_index(text: str, utf16_index: int) -> int:
     """Python index of UTF-16 position `utf16_index` (clamped; inside a surrogate pair -> that character)."""
-    if utf16_index <= 0:
-        return 0
-    if not text or max(text) < _ASTRAL:
-        return min(utf16_index, len(text))
-    units = 0
-    for i, ch in enumerate(text):
-        width = 2 if ch >= _ASTRAL else 1
-        if units + width > utf16_index:
-            return i
-        units += width
-    return len(text)
+    return OffsetMap(text).to_py(utf16_index)
 
 
 def utf16_span(text: str, start: int, end: int) -> tuple[int, int]:
     """A (start, end) Python span as UTF-16 positions."""
-    return utf16_index(text, start), utf16_index(text, end)
+    return OffsetMap(text).span_to_qt(start, end)

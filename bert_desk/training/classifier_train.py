@@ -12,8 +12,9 @@ from typing import Any
 from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 from bert_desk.training import data as D
 from bert_desk.training import metrics as M
+from bert_desk.training.export import save_model
 from bert_desk.training.readers import DataFormatError, read_text_examples, read_token_examples
-from bert_desk.training.runner import TrainConfig, fit, save_model, summary, write_metrics, write_run_config
+from bert_desk.training.runner import TrainConfig, fit, summary, write_metrics, write_run_config
 
 TRAIN_TASKS = ("sentiment", "ner")
 

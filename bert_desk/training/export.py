@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "vocab.txt",
                "special_tokens_map.json")
@@ -31,6 +32,17 @@ def finalize_folder(folder: str | Path, base: str | Path | None = None) -> Path:
     return folder
 
 
+def save_model(model: Any, tokenizer: Any, folder: Path, base: str | None = None) -> Path:
+    """Save a standard HF folder with fp16 safetensors weights that load back as float32 by default."""
+    import copy
+
+    folder.mkdir(parents=True, exist_ok=True)
+    half = copy.deepcopy(model).to("cpu").half()
+    half.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return finalize_folder(folder, base)
+
+
 def _latest_checkpoint(path: Path) -> Path | None:
     checkpoints = [p for p in path.glob("checkpoint-*") if p.name.split("-")[-1].isdigit()]
     return max(checkpoints, key=lambda p: int(p.name.split("-")[-1])) if checkpoints else None
@@ -44,8 +56,6 @@ def convert_checkpoint(checkpoint: Path, folder: Path, base: str | None = None) 
         AutoModelForTokenClassification,
         AutoTokenizer,
     )
-
-    from bert_desk.training.runner import save_model
 
     config = AutoConfig.from_pretrained(checkpoint)
     token_task = any("TokenClassification" in a for a in (config.architectures or []))

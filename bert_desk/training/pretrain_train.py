@@ -76,7 +76,8 @@ def train_pretrain(cfg: TrainConfig, *, progress: ProgressFn = no_progress, canc
     """Pre-train (or resume); corpus files are `cfg.extra["corpus"]`. Returns metrics.json's body."""
     from transformers import AutoTokenizer
 
-    from bert_desk.training.runner import fit, save_model, summary, write_metrics, write_run_config
+    from bert_desk.training.export import save_model
+    from bert_desk.training.runner import fit, summary, write_metrics, write_run_config
 
     corpus = list(_option(cfg, "corpus")) or ([cfg.train] if cfg.train else [])
     if not corpus:

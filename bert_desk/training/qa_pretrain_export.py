@@ -35,7 +35,7 @@ def model_folder(run: Path, task: str) -> Path:
     from transformers import AutoModelForPreTraining, AutoModelForQuestionAnswering, AutoTokenizer
 
     from bert_desk.training.data import resolve_base
-    from bert_desk.training.runner import save_model
+    from bert_desk.training.export import save_model
 
     base = resolve_base(json.loads((run / "run_config.json").read_text(encoding="utf-8"))["base"])
     cls = AutoModelForQuestionAnswering if task == "qa" else AutoModelForPreTraining

@@ -82,7 +82,8 @@ def train_qa(cfg: TrainConfig, *, progress: ProgressFn = no_progress, cancel: Ca
     """Fine-tune (or resume) a QA model; return the summary also written to `<out>/metrics.json`."""
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer, DataCollatorWithPadding
 
-    from bert_desk.training.runner import fit, save_model, summary, write_metrics, write_run_config
+    from bert_desk.training.export import save_model
+    from bert_desk.training.runner import fit, summary, write_metrics, write_run_config
 
     out = Path(cfg.out)
     base = resolve_base(cfg.base)

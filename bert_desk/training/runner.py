@@ -2,7 +2,7 @@
 
 `TrainConfig` decides a run; `fit` builds the `TrainingArguments`, reports progress and honours cancel
 through a callback (a checkpoint is written before it stops), resumes from the run folder's last
-checkpoint, and `save_model` writes the final fp16 safetensors folder. A run folder holds
+checkpoint (`export.save_model` writes the final fp16 safetensors folder). A run folder holds
 `checkpoint-N/`, `train_log.jsonl`, `run_config.json`, `metrics.json` and `model/`.
 """
 
@@ -180,16 +180,3 @@ def _hardware() -> str:
     if torch.cuda.is_available():
         return torch.cuda.get_device_name(0)
     return f"CPU, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}"
-
-
-def save_model(model: Any, tokenizer: Any, folder: Path, base: str | None = None) -> Path:
-    """Save a standard HF folder with fp16 safetensors weights that load back as float32 by default."""
-    import copy
-
-    from bert_desk.training.export import finalize_folder
-
-    folder.mkdir(parents=True, exist_ok=True)
-    half = copy.deepcopy(model).to("cpu").half()
-    half.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return finalize_folder(folder, base)

@@ -14,15 +14,9 @@ from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from bert_desk.engine.offsets import utf16_index
 from bert_desk.ui.theme import HIGHLIGHT_TEXT
 
 TEXT_SUFFIXES = (".txt", ".md", ".text", "")
-
-
-def qt_range(text: str, start: int, end: int) -> tuple[int, int]:
-    """Python `[start, end)` in `text` → the same range in UTF-16 units (Qt document positions)."""
-    return utf16_index(text, start), utf16_index(text, end)
 
 
 def span_format(background: QColor | str, *, bold: bool = False, underline: bool = False) -> QTextCharFormat:

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bert_desk.engine.offsets import OffsetMap
 from bert_desk.engine.types import Answer, QAResult
-from bert_desk.ui.highlight import Span, qt_range, scroll_to_range, span_format
+from bert_desk.ui.highlight import Span, scroll_to_range, span_format
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.theme import ANSWER, ANSWER_OTHER
 from bert_desk.ui.widgets import name, split
@@ -146,11 +147,12 @@ class QATab(TaskTab):
             self.summary.setText("The context changed since these answers were found: run again.")
             return False
         spans = []
+        offsets = OffsetMap(text)
         for other in self._result.answers:
             if other != answer:
-                start, end = qt_range(text, other.start, other.end)
+                start, end = offsets.span_to_qt(other.start, other.end)
                 spans.append(Span(start, end, span_format(ANSWER_OTHER), f"{other.score:.1%}"))
-        start, end = qt_range(text, answer.start, answer.end)
+        start, end = offsets.span_to_qt(answer.start, answer.end)
         spans.append(Span(start, end, span_format(ANSWER, bold=True), f"answer · {answer.score:.1%}"))
         self.context.set_spans(spans)
         scroll_to_range(self.context, start, end)

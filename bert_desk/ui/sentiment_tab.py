@@ -6,10 +6,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from bert_desk.engine.offsets import OffsetMap
 from bert_desk.engine.types import SentimentResult
 from bert_desk.ui.batch import BatchPanel
 from bert_desk.ui.chart import ScoreBars
-from bert_desk.ui.highlight import Span, qt_range, span_format
+from bert_desk.ui.highlight import Span, span_format
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.theme import polarity_color, scores_polarity
 from bert_desk.ui.widgets import name, split
@@ -94,8 +95,9 @@ class SentimentTab(TaskTab):
             self.editor.clear_spans()
             return
         spans = []
+        offsets = OffsetMap(text)
         for sent in result.sentences:
-            start, end = qt_range(text, sent.start, sent.end)
+            start, end = offsets.span_to_qt(sent.start, sent.end)
             color = polarity_color(scores_polarity(sent.scores or {sent.label: sent.score}))
             spans.append(Span(start, end, span_format(color), sentence_tooltip(sent.label, sent.score, sent.scores)))
         self.editor.set_spans(spans)

@@ -183,8 +183,8 @@ def test_delete_document_cascades(project: Project) -> None:
     project.add_span(doc, 0, 5, "LOC")
     project.add_question(doc, "?")
     assert project.delete_document(doc).text == "Paris"
-    assert project._rows("SELECT COUNT(*) FROM spans")[0][0] == 0
-    assert project._rows("SELECT COUNT(*) FROM questions")[0][0] == 0
+    assert project.db.rows("SELECT COUNT(*) FROM spans")[0][0] == 0
+    assert project.db.rows("SELECT COUNT(*) FROM questions")[0][0] == 0
 
 
 def test_read_only_refuses_writes(tmp_path: Path) -> None:
@@ -238,4 +238,4 @@ def test_newer_schema_is_read_only_and_migrations_run(tmp_path: Path, monkeypatc
         "ALTER TABLE documents ADD COLUMN extra TEXT"))
     with Project.open(path) as p:
         assert not p.read_only and calls == [1]
-        assert p._rows("SELECT version FROM schema_version")[0][0] == 2
+        assert p.db.rows("SELECT version FROM schema_version")[0][0] == 2

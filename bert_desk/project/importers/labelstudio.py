@@ -12,21 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bert_desk.engine.offsets import OffsetMap
 from bert_desk.engine.types import CancelToken
 from bert_desk.project.errors import ProjectImportError
 from bert_desk.project.importers.common import as_int, check_status, checked, line_of, load_json
 from bert_desk.project.types import PROJECT_TASKS, Record, SpanData
 
 REVIEW_KEY = "bert_desk_review"
-
-
-def _py_index(text: str, utf16: int) -> int:
-    units = 0
-    for i, ch in enumerate(text):
-        if units >= utf16:
-            return i
-        units += 2 if ord(ch) > 0xFFFF else 1
-    return len(text)
 
 
 def _results(results: Any, text: str) -> tuple[list[SpanData], str | None]:
@@ -46,7 +38,8 @@ def _results(results: Any, text: str) -> tuple[list[SpanData], str | None]:
                 raise ValueError(f"a 'labels' result needs integer start/end and one label: {value!r}")
             check = value.get("text")
             if isinstance(check, str) and text[start:end] != check:
-                start16, end16 = _py_index(text, start), _py_index(text, end)
+                offsets = OffsetMap(text)
+                start16, end16 = offsets.to_py(start), offsets.to_py(end)
                 if text[start16:end16] != check:
                     raise ValueError(f"span {start}..{end} is {text[start:end]!r} in the text but {check!r} "
                                      "in the file")

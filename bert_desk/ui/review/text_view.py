@@ -13,7 +13,6 @@ a whole paragraph at once, so one 200,000-character paragraph would scroll with 
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -21,31 +20,10 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
+from bert_desk.engine.offsets import OffsetMap
 from bert_desk.ui.highlight import TextEdit, span_format
 
 MAX_BLOCK = 2000
-_ASTRAL = 0xFFFF
-
-
-class OffsetMap:
-    """Python index <-> UTF-16 index for one text."""
-
-    def __init__(self, text: str) -> None:
-        self.length = len(text)
-        if text.isascii() or max(text) <= chr(_ASTRAL):
-            self._py: list[int] = []
-        else:
-            self._py = [i for i, ch in enumerate(text) if ord(ch) > _ASTRAL]
-        self._qt = [p + k for k, p in enumerate(self._py)]  # UTF-16 position of each astral character
-
-    def to_qt(self, py: int) -> int:
-        py = max(0, min(py, self.length))
-        return py + bisect_left(self._py, py)
-
-    def to_py(self, qt: int) -> int:
-        """Inside a surrogate pair -> that character (as `engine.offsets.py_index`)."""
-        qt = max(0, qt)
-        return min(self.length, qt - bisect_left(self._qt, qt))
 
 
 def display_text(text: str, max_block: int = MAX_BLOCK) -> str:

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from bert_desk.engine.offsets import py_index, utf16_index
+from bert_desk.engine.offsets import OffsetMap, py_index, utf16_index
 from bert_desk.project import Project
-from bert_desk.ui.review.text_view import AnnotationView, OffsetMap, display_text, snap_to_words
+from bert_desk.ui.review.text_view import AnnotationView, display_text, snap_to_words
 from tests.ui.review.conftest import TabFactory, key
 
 SAMPLES = ("", "plain ascii", "😀🇫🇷 Angela 東京 😀.", "a\r\nb😀\r\nc", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 x")
