@@ -21,11 +21,12 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 import bert_desk
-from bert_desk.cli import model_option
+from bert_desk.engine.device import DEVICES
+from bert_desk.options import model_option
 from bert_desk.paths import log_file, resource
 from bert_desk.ui.dialogs import ExceptionDialog
 from bert_desk.ui.main_window import MainWindow
-from bert_desk.ui.settings import APPLICATION, DEVICES, ORGANIZATION, THEMES, Settings
+from bert_desk.ui.settings import APPLICATION, ORGANIZATION, THEMES, Settings
 from bert_desk.ui.theme import apply_theme
 from bert_desk.worker import InferenceService
 

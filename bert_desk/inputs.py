@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from bert_desk.atomic import atomic_write
 
@@ -34,8 +34,54 @@ class Record:
     fields: dict
 
 
+MAX_RECORD_BYTES = 32 * 1024 * 1024  # one line (one text or JSON record): larger is refused, never read whole
+
+
+def _lines(stream: BinaryIO, source: str) -> Iterator[bytes]:
+    """The stream's lines, each read at most MAX_RECORD_BYTES at a time (`/dev/zero` is refused, not
+    read until memory runs out)."""
+    number = 0
+    while True:
+        raw = stream.readline(MAX_RECORD_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+            raise InputError(source, number, f"line longer than {MAX_RECORD_BYTES // (1024 * 1024)} MiB: split the "
+                             "text into several lines or files")
+        yield raw
+
+
+def parse_json(text: str, source: str, line: int | None) -> Any:
+    """`json.loads` whose every failure (syntax, nesting too deep, a number too long, a lone surrogate
+    in a string) is an InputError naming the file and line."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(source, line, f"invalid JSON ({exc.msg}, column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(source, line, "invalid JSON (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise InputError(source, line, f"invalid JSON ({str(exc).splitlines()[0]})") from None
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError(source, line, "invalid text: a lone surrogate (\\ud800-\\udfff) is not a "
+                                 "character") from None
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return value
+
+
 def _decoded_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str]]:
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(_lines(stream, source), start=1):
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
@@ -53,10 +99,7 @@ def read_records(stream: BinaryIO, source: str, *, jsonl: bool | None = None) ->
         if not as_json:
             yield Record(source, number, {"text": line})
             continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(source, number, f"invalid JSON ({exc.msg}, column {exc.colno})") from None
+        value = parse_json(line, source, number)
         if not isinstance(value, dict):
             raise InputError(source, number, "expected a JSON object")
         yield Record(source, number, value)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bert_desk.engine.types import DeviceInfo, EngineError
 
-DEVICE_CHOICES: tuple[str, ...] = ("auto", "cpu", "cuda", "mps")
+DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda", "mps")
+"""Every device preference, declared once (the CLI, the app and its settings read it from here)."""
 
 
 def _cuda_ok() -> bool:
@@ -34,8 +35,8 @@ def describe(kind: str) -> DeviceInfo:
 def resolve_device(pref: str = "auto") -> DeviceInfo:
     """Resolve a preference to an available device; a forced, unavailable one is an EngineError."""
     pref = (pref or "auto").strip().lower()
-    if pref not in DEVICE_CHOICES:
-        raise EngineError(f"Unknown device '{pref}' (choose one of {', '.join(DEVICE_CHOICES)})")
+    if pref not in DEVICES:
+        raise EngineError(f"Unknown device '{pref}' (choose one of {', '.join(DEVICES)})")
     if pref == "auto":
         kind = "cuda" if _cuda_ok() else "mps" if _mps_ok() else "cpu"
         return describe(kind)

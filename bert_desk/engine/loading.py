@@ -1,6 +1,6 @@
 """Load a model from a spec string (bundled, spaCy, local folder, Hugging Face id), validated and cached.
 
-Spec formats (see docs/CONTRACTS.md): `bundled:<task>`, `spacy:<package-or-path>`, an existing folder,
+Spec formats: `bundled:<task>`, `spacy:<package-or-path>`, an existing folder,
 or a Hugging Face id. Every failure is a one-line `ModelLoadError` naming the problem.
 """
 

@@ -174,10 +174,13 @@ def extract(model: LoadedModel, text: str, *, batch_size: int = 32, progress: Pr
     return extract_batch(model, [text], batch_size=batch_size, progress=progress, cancel=cancel)[0]
 
 
-def run(model: LoadedModel, payload: dict[str, Any], *, progress: ProgressFn = no_progress,
-        cancel: CancelToken | None = None) -> NERResult | list[NERResult]:
-    """Registry entry: payload {"text": str} or {"texts": [str], "batch_size"?: int}."""
-    if "texts" in payload:
-        return extract_batch(model, payload["texts"], batch_size=payload.get("batch_size", 32),
-                             progress=progress, cancel=cancel)
-    return extract(model, payload["text"], progress=progress, cancel=cancel)
+def to_json(result: NERResult) -> dict[str, Any]:
+    """The CLI's JSON object for one result: the text and its entity spans."""
+    return {"text": result.text, "spans": [
+        {"start": e.start, "end": e.end, "label": e.label, "score": round(e.score, 6), "text": e.text}
+        for e in result.entities]}
+
+
+def summary(result: NERResult) -> str:
+    """One line for `--selftest`: each entity as text/label."""
+    return ", ".join(f"{e.text}/{e.label}" for e in result.entities) or "no entities"

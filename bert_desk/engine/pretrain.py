@@ -201,9 +201,24 @@ def corrupt(model: LoadedModel, text: str, *, seed: int = 0, progress: ProgressF
     return CorruptionResult(text, seed, tuple(tokens))
 
 
-def run(model: LoadedModel, payload: dict[str, Any], *, progress: ProgressFn = no_progress,
-        cancel: CancelToken | None = None) -> FillMaskResult | NSPResult:
-    """Registry entry: fill-mask payload {"text", "top_k"?}; next-sentence payload {"a", "b"}."""
-    if model.info.task == "next-sentence":
-        return next_sentence(model, payload["a"], payload["b"], progress=progress, cancel=cancel)
-    return fill_mask(model, payload["text"], top_k=int(payload.get("top_k", 5)), progress=progress, cancel=cancel)
+def fill_mask_json(result: FillMaskResult) -> dict[str, Any]:
+    """The CLI's JSON object for one fill-mask result: the text, the text filled in, candidates per mask."""
+    return {"text": result.text, "filled": result.filled, "masks": [
+        {"start": m.start, "end": m.end, "candidates": [
+            {"token": c.token, "text": c.text, "score": round(c.score, 6)} for c in m.candidates]}
+        for m in result.masks]}
+
+
+def fill_mask_summary(result: FillMaskResult) -> str:
+    """One line for `--selftest`: the text with every mask filled in."""
+    return repr(result.filled)
+
+
+def next_sentence_json(result: NSPResult) -> dict[str, Any]:
+    """The CLI's JSON object for one next-sentence result."""
+    return {"is_next": round(result.is_next, 6)}
+
+
+def next_sentence_summary(result: NSPResult) -> str:
+    """One line: the probability that B follows A."""
+    return f"is next {result.is_next:.2f}"

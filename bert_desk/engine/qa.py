@@ -156,14 +156,12 @@ def answer(model: LoadedModel, question: str, context: str, *, top_k: int = 5, m
                        progress=progress, cancel=cancel)[0]
 
 
-_OPTIONS = ("top_k", "max_answer_len", "max_length", "doc_stride", "batch_size")
+def to_json(result: QAResult) -> dict[str, Any]:
+    """The CLI's JSON object for one result: the question, whether it has no answer, the ranked answers."""
+    return {"question": result.question, "no_answer": result.no_answer, "answers": [
+        {"start": a.start, "end": a.end, "text": a.text, "score": round(a.score, 6)} for a in result.answers]}
 
 
-def run(model: LoadedModel, payload: dict[str, Any], *, progress: ProgressFn = no_progress,
-        cancel: CancelToken | None = None) -> QAResult | list[QAResult]:
-    """Registry entry: payload {"context": str, "question": str | "questions": [str], options…}."""
-    options = {k: payload[k] for k in _OPTIONS if k in payload}
-    if "questions" in payload:
-        return answer_many(model, payload["questions"], payload["context"], progress=progress,
-                           cancel=cancel, **options)
-    return answer(model, payload["question"], payload["context"], progress=progress, cancel=cancel, **options)
+def summary(result: QAResult) -> str:
+    """One line for `--selftest`: the best answer's text."""
+    return repr(result.answers[0].text) if result.answers else "no answer"

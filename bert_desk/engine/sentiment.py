@@ -120,11 +120,12 @@ def analyze_batch(model: LoadedModel, texts: Sequence[str], *, batch_size: int =
                             note=runner.note) for t, (sc, n) in zip(texts, scored, strict=True)]
 
 
-def run(model: LoadedModel, payload: dict[str, Any], *, progress: ProgressFn = no_progress,
-        cancel: CancelToken | None = None) -> SentimentResult | list[SentimentResult]:
-    """Registry entry: payload {"text": str, "with_sentences"?: bool} or {"texts": [str], "batch_size"?}."""
-    if "texts" in payload:
-        return analyze_batch(model, payload["texts"], batch_size=payload.get("batch_size", 32),
-                             progress=progress, cancel=cancel)
-    return analyze(model, payload["text"], with_sentences=payload.get("with_sentences", True),
-                   progress=progress, cancel=cancel)
+def to_json(result: SentimentResult) -> dict[str, Any]:
+    """The CLI's JSON object for one result: text, best label and score, every label's score."""
+    return {"text": result.text, "label": result.label, "score": round(result.score, 6),
+            "scores": {k: round(v, 6) for k, v in result.scores.items()}}
+
+
+def summary(result: SentimentResult) -> str:
+    """One line for `--selftest`: the best label and its score."""
+    return f"{result.label} {result.score:.2f}"

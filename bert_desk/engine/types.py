@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-TASKS: tuple[str, ...] = ("sentiment", "qa", "ner")
-
 ProgressFn = Callable[[float, str], None]
 """`progress(fraction in [0, 1], message)` — called between batches/windows."""
 

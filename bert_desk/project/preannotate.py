@@ -1,8 +1,9 @@
 """Pre-annotation: run a model over a project's documents and store its proposals (source "model").
 
-Uses the engine API lazily (`engine.loading.load_model`, `engine.ner.extract_batch`,
-`engine.sentiment.analyze_batch`, `engine.qa.answer`/`answer_many`). Each chunk of documents is
-stored in its own transaction, so a cancelled or crashed run keeps what it finished.
+Uses the engine lazily: its loader, the batch entry points of the task table for entities and
+sentiment, and for QA the table's `single` (or `qa.answer_many`, many questions about one context).
+Each chunk of documents is stored in its own transaction, so a cancelled or crashed run keeps what
+it finished.
 """
 
 from __future__ import annotations
@@ -32,17 +33,16 @@ class Engine:
 
 def load_engine() -> Engine:
     """Import the engine (torch/transformers load here, not at import time)."""
-    from bert_desk.engine import loading, ner, qa, sentiment
+    from bert_desk.engine import loading, qa
+    from bert_desk.engine.registry import TASKS
 
-    return Engine(loading.load_model, ner.extract_batch, sentiment.analyze_batch, qa.answer,
-                  getattr(qa, "answer_many", None))
+    ner_batch, sentiment_batch = TASKS["ner"].batch, TASKS["sentiment"].batch
+    assert ner_batch is not None and sentiment_batch is not None
+    return Engine(loading.load_model, ner_batch, sentiment_batch, TASKS["qa"].single, qa.answer_many)
 
 
 def model_version(spec: str, info: Any) -> str | None:
-    """A version for provenance: the model's own, else a fingerprint of its local files, else its name."""
-    version = getattr(info, "version", None)
-    if version:
-        return str(version)
+    """A version for provenance: a fingerprint of the model's local files, else its name."""
     folder: Path | None = None
     if spec.startswith("bundled:"):
         from bert_desk.paths import bundled_model_dir

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 from bert_desk.training.metrics import format_table
@@ -62,11 +60,3 @@ def render_card(summary: dict[str, Any], *, title: str, data: str, licence: str,
         lines += [extra, ""]
     lines += ["## Speed", "", speed, "", "## Known limits", "", *[f"- {x}" for x in limits], ""]
     return "\n".join(lines)
-
-
-def write_card(run: str | Path, dest: str | Path, **kwargs: Any) -> Path:
-    """Render the card of `run` (metrics.json) into `dest`/README.md."""
-    summary = json.loads((Path(run) / "metrics.json").read_text(encoding="utf-8"))
-    path = Path(dest) / "README.md"
-    path.write_text(render_card(summary, **kwargs), encoding="utf-8")
-    return path

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
+from bert_desk.engine.device import DEVICES
 from bert_desk.engine.types import DeviceInfo
 from bert_desk.ui.dialogs import AboutDialog, ShortcutsDialog
 from bert_desk.ui.ner_tab import NERTab
@@ -16,7 +17,7 @@ from bert_desk.ui.qa_tab import QATab
 from bert_desk.ui.review import ReviewTab, attach_review
 from bert_desk.ui.review.keys import BINDINGS as REVIEW_BINDINGS
 from bert_desk.ui.sentiment_tab import SentimentTab
-from bert_desk.ui.settings import DEVICES, THEMES, Settings
+from bert_desk.ui.settings import THEMES, Settings
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.theme import apply_theme
 from bert_desk.ui.widgets import name

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bert_desk.engine.registry import TASKS
 from bert_desk.engine.types import Entity, NERResult
 from bert_desk.ui.entity_table import ENTITY_ROLE, EntityTableModel, sorting_proxy
 from bert_desk.ui.entity_view import EntityView, visible_entities
@@ -25,7 +26,7 @@ from bert_desk.ui.widgets import name, split
 class NERTab(TaskTab):
     tab_id = "ner"
     task = "ner"
-    title = "Entities"
+    title = TASKS["ner"].label
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -76,7 +77,7 @@ class NERTab(TaskTab):
         if not text.strip():
             self.error_bar.show_error("Type or open a text first.")
             return None
-        return "extract", text
+        return "ner", text
 
     def save_state(self) -> None:
         self.ctx.settings.set_last_input("ner.input", self.editor.toPlainText())

@@ -172,7 +172,7 @@ class PretrainTab(TaskTab):
         if not text.strip():
             self.error_bar.show_error("Type a sentence with [MASK] where a word should go (or click a word).")
             return None
-        return "fill_mask", {"text": text, "top_k": self.top_k.value()}
+        return "fill-mask", {"text": text, "top_k": self.top_k.value()}
 
     def show_result(self, result: FillMaskResult) -> None:
         self.candidates.set_result(result)
@@ -183,7 +183,7 @@ class PretrainTab(TaskTab):
         if not a.strip() or not b.strip():
             self.error_bar.show_error("Next-sentence prediction needs two sentences: fill in A and B.")
             return
-        self._submit_side("nsp", "next_sentence", {"a": a, "b": b}, "Predicting the next sentence…")
+        self._submit_side("nsp", "next-sentence", {"a": a, "b": b}, "Predicting the next sentence…")
 
     def run_corrupt(self) -> None:
         """Apply the 80/10/10 training rule to the sentence with the chosen seed (stream `pretrain.corrupt`)."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from bert_desk.engine.offsets import OffsetMap
+from bert_desk.engine.registry import TASKS
 from bert_desk.engine.types import Answer, QAResult
 from bert_desk.ui.highlight import Span, scroll_to_range, span_format
 from bert_desk.ui.task_tab import AppContext, TaskTab
@@ -29,7 +30,7 @@ ANSWER_ROLE = Qt.ItemDataRole.UserRole
 class QATab(TaskTab):
     tab_id = "qa"
     task = "qa"
-    title = "Question answering"
+    title = TASKS["qa"].label
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -88,7 +89,7 @@ class QATab(TaskTab):
             self.error_bar.show_error("Type a question first.")
             return None
         self.remember_question(question)
-        return "answer", {"question": question, "context": context, "top_k": TOP_K}
+        return "qa", {"question": question, "context": context, "top_k": TOP_K}
 
     def remember_question(self, question: str) -> None:
         recent = self.ctx.settings.add_recent_question(question)

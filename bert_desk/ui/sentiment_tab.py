@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from bert_desk.engine.offsets import OffsetMap
+from bert_desk.engine.registry import TASKS
 from bert_desk.engine.types import SentimentResult
 from bert_desk.ui.batch import BatchPanel
 from bert_desk.ui.chart import ScoreBars
@@ -26,7 +27,7 @@ def sentence_tooltip(label: str, score: float, scores: dict[str, float]) -> str:
 class SentimentTab(TaskTab):
     tab_id = "sentiment"
     task = "sentiment"
-    title = "Sentiment"
+    title = TASKS["sentiment"].label
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -64,10 +65,10 @@ class SentimentTab(TaskTab):
             self.error_bar.show_error("Type or open a text first.")
             return None
         self.pages.setCurrentIndex(0)
-        return "analyze", text
+        return "sentiment", text
 
     def run_batch(self, texts: list[str]) -> None:
-        if self.submit("batch", "batch", texts) is not None:
+        if self.submit("batch", "sentiment:batch", texts) is not None:
             self.error_bar.clear()
             self.pages.setCurrentIndex(1)
             self.batch.set_busy(True, f"Running {len(texts)} texts…")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from bert_desk.engine.device import DEVICES
+
 ORGANIZATION = "bert_desk"
 APPLICATION = "bert_desk"
-DEVICES = ("auto", "cpu", "cuda", "mps")
 THEMES = ("light", "dark")
-MAX_RECENT = 12
+MAX_RECENT = 12  # every recent list: models per tab, questions, projects
 MAX_INPUT_CHARS = 100_000
 
 
@@ -116,6 +118,17 @@ class Settings:
     def set_geometry(self, value: QByteArray) -> None:
         self.store.setValue("window/geometry", value)
 
+    def review_state(self) -> tuple[str, bool, bool]:
+        """The Review tab's task, "snap to words" and "advance after review" toggles."""
+        flag = {"true": True, "false": False}
+        return (self._str("review/task", "ner"), flag.get(self._str("review/snap", "true").lower(), True),
+                flag.get(self._str("review/auto_advance", "false").lower(), False))
+
+    def set_review_state(self, task: str, snap: bool, auto_advance: bool) -> None:
+        self.store.setValue("review/task", task)
+        self.store.setValue("review/snap", "true" if snap else "false")
+        self.store.setValue("review/auto_advance", "true" if auto_advance else "false")
+
     def current_tab(self) -> int:
         try:
             return int(str(self.store.value("window/tab", 0)))
@@ -124,3 +137,37 @@ class Settings:
 
     def set_current_tab(self, index: int) -> None:
         self.store.setValue("window/tab", int(index))
+
+
+class RecentProjects:
+    """Recent project files, most recent first, in the settings (key `review/recent_projects`, a JSON
+    list) or in memory when `store` is None."""
+
+    KEY = "review/recent_projects"
+
+    def __init__(self, store: Settings | QSettings | None = None) -> None:
+        self._settings = store if isinstance(store, Settings) else Settings(store) if store is not None else None
+        self._memory: list[str] = []
+
+    def paths(self) -> list[str]:
+        return self._settings._list(self.KEY) if self._settings is not None else list(self._memory)
+
+    def _save(self, paths: list[str]) -> None:
+        if self._settings is None:
+            self._memory = paths[:MAX_RECENT]
+        else:
+            self._settings._set_list(self.KEY, paths)
+
+    def add(self, path: str | Path) -> None:
+        path = str(Path(path).resolve())
+        self._save([path, *(p for p in self.paths() if p != path)])
+
+    def remove(self, path: str | Path) -> None:
+        self._save([p for p in self.paths() if p != str(path)])
+
+    def clear(self) -> None:
+        self._save([])
+
+    def last_dir(self) -> str:
+        paths = self.paths()
+        return str(Path(paths[0]).parent) if paths else ""

@@ -66,10 +66,6 @@ def apply_theme(app: QApplication, theme: str) -> None:
         log.warning("Could not read %s", qss, exc_info=True)
 
 
-def is_dark(app: QApplication) -> bool:
-    return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
-
-
 def mix(a: QColor, b: QColor, t: float) -> QColor:
     """Linear blend of two colours (t=0 gives a, t=1 gives b)."""
     t = min(1.0, max(0.0, t))

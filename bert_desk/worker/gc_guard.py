@@ -36,8 +36,8 @@ class GuiThreadCollector(QObject):
         self._timer.start()
 
     def stop(self) -> None:
+        """Stop the timer; automatic collection stays off until `release` turns it back on."""
         self._timer.stop()
-        gc.enable()
 
     def collect_if_due(self) -> int | None:
         """Collect the oldest generation that is due; returns it, or None when none was."""
@@ -81,8 +81,13 @@ def release() -> None:
     global _collector, _users
     _users = max(0, _users - 1)
     if _users == 0 and _collector is not None:
-        _collector.stop()
-        _collector = None
+        collector, _collector = _collector, None
+        collector.stop()
+        # Destroy the collector (a QObject) before collection is back on: a collection that an allocation
+        # triggers inside a Qt destructor may destroy other QObjects there, and Qt's destructor then waits
+        # for a signal-slot mutex its outer destructor holds (seen as a hang at a service's shutdown).
+        del collector
+        gc.enable()
 
 
 def active() -> bool:

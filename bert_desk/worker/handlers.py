@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from bert_desk.engine.types import CancelToken, EngineError, ProgressFn
@@ -30,52 +31,41 @@ class JobContext:
 Handler = Callable[[JobContext], Any]
 
 
-def _analyze(ctx: JobContext) -> Any:
-    from bert_desk.engine import sentiment
+def _run_task(name: str, ctx: JobContext) -> Any:
+    """Job kind `<task>` (a name of the engine's task table): the task's `single` entry point on one
+    input — the text, or a dict of the task's input fields and its keyword options."""
+    from bert_desk.engine import registry
 
-    return sentiment.analyze(ctx.load("sentiment"), ctx.job.payload, progress=ctx.progress, cancel=ctx.cancel)
-
-
-def _batch(ctx: JobContext) -> Any:
-    from bert_desk.engine import sentiment
-
-    return sentiment.analyze_batch(ctx.load("sentiment"), list(ctx.job.payload), progress=ctx.progress,
-                                   cancel=ctx.cancel)
-
-
-def _answer(ctx: JobContext) -> Any:
-    from bert_desk.engine import qa
-
-    payload = dict(ctx.job.payload)
-    question, context = payload.pop("question"), payload.pop("context")
-    return qa.answer(ctx.load("qa"), question, context, progress=ctx.progress, cancel=ctx.cancel, **payload)
+    task = registry.get(name)
+    payload = ctx.job.payload
+    if isinstance(payload, dict):
+        options = dict(payload)
+        inputs = [options.pop(name) for name in task.inputs]
+    else:
+        options, inputs = {}, [payload]
+    return task.single(ctx.load(task.name), *inputs, progress=ctx.progress, cancel=ctx.cancel, **options)
 
 
-def _extract(ctx: JobContext) -> Any:
-    from bert_desk.engine import ner
+def _run_batch(name: str, ctx: JobContext) -> Any:
+    """Job kind `<task>:batch`: the task's `batch` entry point on a list of inputs, results in order."""
+    from bert_desk.engine import registry
 
-    return ner.extract(ctx.load("ner"), ctx.job.payload, progress=ctx.progress, cancel=ctx.cancel)
-
-
-def _extract_batch(ctx: JobContext) -> Any:
-    from bert_desk.engine import ner
-
-    return ner.extract_batch(ctx.load("ner"), list(ctx.job.payload), progress=ctx.progress, cancel=ctx.cancel)
+    task = registry.get(name)
+    if task.batch is None:
+        raise EngineError(f"{task.title} has no batch entry point")
+    return task.batch(ctx.load(task.name), list(ctx.job.payload), progress=ctx.progress, cancel=ctx.cancel)
 
 
-def _fill_mask(ctx: JobContext) -> Any:
-    from bert_desk.engine import pretrain
+def task_handlers() -> dict[str, Handler]:
+    """`<task>` and, where the task has one, `<task>:batch` for every row of the engine's task table."""
+    from bert_desk.engine.registry import TASKS
 
-    payload = dict(ctx.job.payload)
-    return pretrain.fill_mask(ctx.load("fill-mask"), payload.pop("text"), progress=ctx.progress, cancel=ctx.cancel,
-                              **payload)
-
-
-def _next_sentence(ctx: JobContext) -> Any:
-    from bert_desk.engine import pretrain
-
-    a, b = ctx.job.payload["a"], ctx.job.payload["b"]
-    return pretrain.next_sentence(ctx.load("next-sentence"), a, b, progress=ctx.progress, cancel=ctx.cancel)
+    handlers: dict[str, Handler] = {}
+    for name, task in TASKS.items():
+        handlers[name] = partial(_run_task, name)
+        if task.batch is not None:
+            handlers[f"{name}:batch"] = partial(_run_batch, name)
+    return handlers
 
 
 def _corrupt(ctx: JobContext) -> Any:
@@ -154,13 +144,8 @@ def _agreement(ctx: JobContext) -> Any:
 
 
 DEFAULT_HANDLERS: dict[str, Handler] = {
-    "analyze": _analyze,  # payload: text -> SentimentResult
-    "batch": _batch,  # payload: list of texts -> list[SentimentResult]
-    "answer": _answer,  # payload: {"question", "context", **qa options} -> QAResult
-    "extract": _extract,  # payload: text -> NERResult
-    "extract_batch": _extract_batch,  # payload: list of texts -> list[NERResult]
-    "fill_mask": _fill_mask,  # payload: {"text", "top_k"?} -> pretrain.FillMaskResult
-    "next_sentence": _next_sentence,  # payload: {"a", "b"} -> pretrain.NSPResult
+    # every task of the engine's table: "sentiment", "sentiment:batch", "qa", "ner", "ner:batch", "fill-mask", ...
+    **task_handlers(),
     "corrupt": _corrupt,  # payload: {"text", "seed"} -> pretrain.CorruptionResult (80/10/10 rule)
     "load": _load,  # payload: task -> ModelInfo
     "device": _device,  # -> DeviceInfo for job.device

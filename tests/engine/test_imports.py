@@ -8,7 +8,7 @@ import sys
 SCRIPT = """
 import sys
 sys.modules["PySide6"] = None  # importing Qt would now fail
-from bert_desk.engine import colors, device, loading, ner, offsets, qa, registry, render, runtime, sentiment, types
+from bert_desk.engine import colors, device, loading, ner, offsets, qa, registry, runtime, sentiment, types
 heavy = sorted(m for m in ("torch", "transformers", "spacy", "tokenizers", "safetensors") if m in sys.modules)
 print(",".join(heavy))
 """

@@ -168,9 +168,9 @@ def test_registry(models: dict) -> None:
     from bert_desk.engine.types import NERResult, QAResult, SentimentResult
 
     assert set(registry.TASKS) == {"sentiment", "qa", "ner", "fill-mask", "next-sentence"}
-    assert isinstance(registry.get("sentiment").run(models["sentiment"], {"text": "good"}), SentimentResult)
-    assert isinstance(registry.get("ner").run(models["ner"], {"texts": ["john", "paris"]})[1], NERResult)
-    result = registry.get("qa").run(models["qa"], {"question": "who?", "context": "john smith", "top_k": 1})
+    assert isinstance(registry.get("sentiment").single(models["sentiment"], "good"), SentimentResult)
+    assert isinstance(registry.get("ner").batch(models["ner"], ["john", "paris"])[1], NERResult)
+    result = registry.get("qa").single(models["qa"], "who?", "john smith", top_k=1)
     assert isinstance(result, QAResult) and len(result.answers) <= 1
     with pytest.raises(EngineError, match="Unknown task"):
         registry.get("translate")

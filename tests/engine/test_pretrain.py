@@ -59,7 +59,7 @@ def test_fill_mask_candidates_for_every_mask(folders: dict[str, Path]) -> None:
         assert 0.0 < sum(scores) <= 1.0 + 1e-6
         assert all(isinstance(c.token, str) and c.token_id >= 0 for c in mask.candidates)
     assert "[MASK]" not in result.filled and result.filled.startswith("the film was")
-    via_registry = registry.get("fill-mask").run(model, {"text": text, "top_k": 2})
+    via_registry = registry.get("fill-mask").single(model, text, top_k=2)
     assert [len(m.candidates) for m in via_registry.masks] == [2, 2]
 
 
@@ -72,7 +72,7 @@ def test_fill_mask_and_nsp_follow_the_heads(folders: dict[str, Path]) -> None:
     nsp = loading.load_model(str(folders["biased"]), "next-sentence", device="cpu")
     verdict = pretrain.next_sentence(nsp, "the team won the game .", "it was a great day .")
     assert verdict.is_next > 0.99 and not verdict.truncated
-    assert registry.get("next-sentence").run(nsp, {"a": "a", "b": "b"}).is_next > 0.99
+    assert registry.get("next-sentence").single(nsp, "a", "b").is_next > 0.99
 
 
 def test_word_pieces_join_the_word_before(folders: dict[str, Path]) -> None:

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from bert_desk.cli.project import add_parser, main
 from bert_desk.engine.types import Answer, Entity, NERResult, QAResult, SentimentResult
 from bert_desk.project import Project, preannotate
-from bert_desk.project.cli import add_parser, main
 
 
 def fake_engine() -> preannotate.Engine:

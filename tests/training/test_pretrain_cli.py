@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bert_desk.cli import main
-from bert_desk.pretrain_cli import add_parsers
+from bert_desk.cli.infer import add_parsers
 
 
 @pytest.fixture(scope="module")

@@ -219,7 +219,7 @@ def test_split_off_validation_set_is_kept_for_evaluate(tiny_models: dict[str, Pa
 def _train_args(argv: list[str]) -> object:
     import argparse
 
-    from bert_desk.training.cli import add_parsers
+    from bert_desk.cli.train import add_parsers
 
     parser = argparse.ArgumentParser()
     add_parsers(parser.add_subparsers(dest="command"))
@@ -227,7 +227,7 @@ def _train_args(argv: list[str]) -> object:
 
 
 def test_one_config_builder_serves_every_task() -> None:
-    from bert_desk.training.command_helpers import config_from_args
+    from bert_desk.cli.train import config_from_args
 
     qa = config_from_args(_train_args(["qa", "--base", "b", "--train", "s.json", "--out", "o", "--warmup", "30",
                                        "--bf16"]),

@@ -62,7 +62,7 @@ def _slow_analyze(ctx: JobContext) -> object:
 def test_cancel_stops_a_running_request(qtbot: QtBot, make_window: WindowFactory,
                                         tiny_models: dict[str, Path], by_keys: bool) -> None:
     """Run then Cancel, by the buttons or by Ctrl+Return then Esc (Esc with nothing running does nothing)."""
-    service = InferenceService({**DEFAULT_HANDLERS, "analyze": _slow_analyze})
+    service = InferenceService({**DEFAULT_HANDLERS, "sentiment": _slow_analyze})
     window = make_window("--model", f"sentiment={tiny_models['sentiment']}", service=service)
     tab = window.sentiment
     tab.editor.setPlainText("some text")

@@ -54,7 +54,7 @@ def gated_batch(ctx: JobContext) -> object:
         ctx.progress(fraction, message)
         _wait_cancel(ctx)
 
-    return DEFAULT_HANDLERS["batch"](JobContext(ctx.job, progress, ctx.load))
+    return DEFAULT_HANDLERS["sentiment:batch"](JobContext(ctx.job, progress, ctx.load))
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def test_model_jobs_return_engine_results(qtbot: QtBot, service: InferenceServic
                                           tiny_models: dict[str, Path]) -> None:
     loaded: list[ModelLoaded] = []
     spec = str(tiny_models["sentiment"])
-    job = service.submit("sentiment", "analyze", "A good film. A bad one.", spec=spec, device="cpu")
+    job = service.submit("sentiment", "sentiment", "A good film. A bad one.", spec=spec, device="cpu")
     job.model_loaded.connect(loaded.append)
     with qtbot.waitSignal(job.done, timeout=WAIT) as blocker:
         pass
@@ -112,13 +112,13 @@ def test_model_jobs_return_engine_results(qtbot: QtBot, service: InferenceServic
     assert len(event.result.sentences) == 2
     assert loaded and isinstance(loaded[-1].info, ModelInfo) and loaded[-1].info.spec == spec
 
-    job = service.submit("qa", "answer", {"question": "who won?", "context": "the team won the game",
+    job = service.submit("qa", "qa", {"question": "who won?", "context": "the team won the game",
                                           "top_k": 2}, spec=str(tiny_models["qa"]), device="cpu")
     with qtbot.waitSignal(job.done, timeout=WAIT) as blocker:
         pass
     assert isinstance(blocker.args[0].result, QAResult)
 
-    job = service.submit("ner", "extract", "john smith visited paris", spec=str(tiny_models["ner"]), device="cpu")
+    job = service.submit("ner", "ner", "john smith visited paris", spec=str(tiny_models["ner"]), device="cpu")
     with qtbot.waitSignal(job.done, timeout=WAIT) as blocker:
         pass
     assert isinstance(blocker.args[0].result, NERResult)
@@ -174,7 +174,7 @@ def test_cancel_mid_batch_from_gui_thread(qtbot: QtBot, service: InferenceServic
 
 def test_failures_are_reported_and_the_next_job_works(qtbot: QtBot, service: InferenceService,
                                                       tmp_path: Path, tiny_models: dict[str, Path]) -> None:
-    job = service.submit("sentiment", "analyze", "text", spec=str(tmp_path / "no-such-model"), device="cpu")
+    job = service.submit("sentiment", "sentiment", "text", spec=str(tmp_path / "no-such-model"), device="cpu")
     with qtbot.waitSignal(job.failed, timeout=WAIT) as blocker:
         pass
     failed: JobFailed = blocker.args[0]
@@ -186,7 +186,7 @@ def test_failures_are_reported_and_the_next_job_works(qtbot: QtBot, service: Inf
     assert blocker.args[0].message == "RuntimeError: boom"
     assert "Traceback" in blocker.args[0].details
 
-    job = service.submit("sentiment", "analyze", "good", spec=str(tiny_models["sentiment"]), device="cpu")
+    job = service.submit("sentiment", "sentiment", "good", spec=str(tiny_models["sentiment"]), device="cpu")
     with qtbot.waitSignal(job.done, timeout=WAIT):
         pass
 
@@ -196,7 +196,7 @@ def test_unknown_kind_and_missing_spec_fail(qtbot: QtBot, service: InferenceServ
     with qtbot.waitSignal(job.failed, timeout=WAIT) as blocker:
         pass
     assert "no-such-kind" in blocker.args[0].message
-    job = service.submit("t", "analyze", "text", spec="")
+    job = service.submit("t", "sentiment", "text", spec="")
     with qtbot.waitSignal(job.failed, timeout=WAIT) as blocker:
         pass
     assert blocker.args[0].message == "No model selected"
@@ -223,3 +223,29 @@ def test_throttle_emits_on_one_percent_steps() -> None:
     assert seen[0] == 0.0 and seen[-1] == 1.0
     assert 95 <= len(seen) <= 102
     assert all(b - a >= 0.0099 for a, b in pairwise(seen[:-1]))
+
+
+def test_job_kinds_are_the_rows_of_the_task_table() -> None:
+    from bert_desk.engine import registry
+    from bert_desk.worker.handlers import task_handlers
+
+    kinds = task_handlers()
+    assert {kind for kind in kinds if ":" not in kind} == set(registry.TASKS)
+    assert {kind.removesuffix(":batch") for kind in kinds if kind.endswith(":batch")} == {
+        name for name, task in registry.TASKS.items() if task.batch is not None}
+    assert set(kinds) <= set(DEFAULT_HANDLERS)
+
+
+def test_a_task_job_passes_inputs_and_options_to_the_table_entry(qtbot: QtBot, service: InferenceService,
+                                                                 tiny_models: dict[str, Path]) -> None:
+    job = service.submit("qa", "qa", {"question": "who won?", "context": "the team won the game", "top_k": 1},
+                         spec=str(tiny_models["qa"]), device="cpu")
+    with qtbot.waitSignal(job.done, timeout=WAIT) as blocker:
+        pass
+    result = blocker.args[0].result
+    assert isinstance(result, QAResult) and result.question == "who won?" and len(result.answers) <= 1
+    batch = service.submit("ner.batch", "ner:batch", ["john smith", "paris"], spec=str(tiny_models["ner"]),
+                           device="cpu")
+    with qtbot.waitSignal(batch.done, timeout=WAIT) as blocker:
+        pass
+    assert [r.text for r in blocker.args[0].result] == ["john smith", "paris"]

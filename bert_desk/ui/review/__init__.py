@@ -31,9 +31,9 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QTabWidget, QWidget
 
-from bert_desk.ui.review.actions import ProjectActions, RecentProjects
+from bert_desk.ui.review.actions import ProjectActions
 from bert_desk.ui.review.tab import ReviewTab
-from bert_desk.ui.settings import Settings
+from bert_desk.ui.settings import RecentProjects, Settings
 from bert_desk.worker import InferenceService
 
 __all__ = ["ProjectActions", "RecentProjects", "ReviewTab", "attach_review"]

@@ -1,9 +1,10 @@
 """Project actions for the File menu: New, Open, Open Recent ▸, Import into project…, Export project….
 
-Each action works on the `ReviewTab` it was made for. The methods take their inputs as optional
+`ProjectActions` opens and creates projects itself and reports through signals (`opened`,
+`close_requested`, `imported`, `message`, `error`); the tab tells it the open project and task
+(`set_project`, `set_task`) and never gets called back. The methods take their inputs as optional
 arguments (tests and scripts pass them; the menu leaves them out and the user is asked).
-Recent projects are kept by `RecentProjects` in the app's `QSettings` (key
-`review/recent_projects`, a JSON list), or in memory when no settings are given.
+Recent projects are kept by `ui.settings.RecentProjects`.
 
 Export and import run in the inference thread (worker jobs "export_project" / "import_project" on
 the stream `IO_KEY`, one at a time): the tab shows their progress and a Cancel button (`job_bar`,
@@ -14,24 +15,30 @@ cancelled import stores nothing (it is one transaction).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QMenu, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from bert_desk.project import Project, ProjectError
 from bert_desk.ui.review.dialogs import ExportDialog, ImportDialog, ask_save_path
-from bert_desk.ui.settings import Settings
+from bert_desk.ui.settings import RecentProjects
 from bert_desk.ui.widgets import name
 from bert_desk.worker import InferenceService, JobDone, JobFailed, JobHandle, JobProgress
 
-if TYPE_CHECKING:
-    from bert_desk.ui.review.tab import ReviewTab
-
 PROJECT_FILTER = "bert_desk projects (*.bdesk);;All files (*)"
-MAX_RECENT = 10
 IO_KEY = "review.project_io"  # the service stream of export and import jobs
 
 
@@ -39,58 +46,24 @@ def _plural(n: int) -> str:
     return f"{n:,} document{'s' if n != 1 else ''}"
 
 
-class RecentProjects:
-    """Most recent first; `store` is the `Settings` adapter, a `QSettings`, or None (memory only)."""
-
-    KEY = "review/recent_projects"
-
-    def __init__(self, store: Settings | QSettings | None = None) -> None:
-        self._store = store.store if isinstance(store, Settings) else store
-        self._memory: list[str] = []
-
-    def paths(self) -> list[str]:
-        if self._store is None:
-            return list(self._memory)
-        raw = self._store.value(self.KEY, "")
-        try:
-            value = json.loads(raw) if isinstance(raw, str) and raw else []
-        except ValueError:
-            return []
-        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-    def _save(self, paths: list[str]) -> None:
-        paths = paths[:MAX_RECENT]
-        if self._store is None:
-            self._memory = paths
-        else:
-            self._store.setValue(self.KEY, json.dumps(paths, ensure_ascii=False))
-
-    def add(self, path: str | Path) -> None:
-        path = str(Path(path).resolve())
-        self._save([path, *(p for p in self.paths() if p != path)])
-
-    def remove(self, path: str | Path) -> None:
-        self._save([p for p in self.paths() if p != str(path)])
-
-    def clear(self) -> None:
-        self._save([])
-
-    def last_dir(self) -> str:
-        paths = self.paths()
-        return str(Path(paths[0]).parent) if paths else ""
-
-
 class ProjectActions(QObject):
-    """The File-menu actions of projects (`review.action.*`), bound to one `ReviewTab`.
+    """The File-menu actions of projects (`review.action.*`); `parent` hosts their dialogs.
 
     `job_bar` (progress and Cancel of a running export or import) is for the tab to lay out."""
 
+    opened = Signal(object, str)  # a Project just opened or created, and what to tell the user
+    close_requested = Signal()  # File ▸ Close project, or a project about to be replaced on disk
+    imported = Signal(str)  # documents were added to the open project (the message says how many)
+    message = Signal(str)
+    error = Signal(str, str)  # message, details
     export_finished = Signal(object)  # the ExportReport, or None (failed or cancelled)
     import_finished = Signal(object)  # the new document ids, or None (failed or cancelled)
 
-    def __init__(self, tab: ReviewTab, recents: RecentProjects, service: InferenceService) -> None:
-        super().__init__(tab)
-        self.tab, self.recents, self.service = tab, recents, service
+    def __init__(self, parent: QWidget, recents: RecentProjects, service: InferenceService) -> None:
+        super().__init__(parent)
+        self.parent_widget, self.recents, self.service = parent, recents, service
+        self.project: Project | None = None  # the tab's open project (set_project)
+        self.task = "ner"  # the tab's task (set_task)
         self.job: JobHandle | None = None  # the running export or import (None when idle)
         self._job: tuple[str, Path, str, int] = ("", Path(), "", 0)  # what, path, message, documents before
         self.progress = name(QProgressBar(), "review.io_progress")
@@ -106,13 +79,34 @@ class ProjectActions(QObject):
         self.job_bar.hide()
         self.new_action = self._action("&New project…", "new_project", self.new_project)
         self.open_action = self._action("Open p&roject…", "open_project", self.open_project)
-        self.recent_menu = QMenu("Open Rece&nt project", tab)
+        self.recent_menu = QMenu("Open Rece&nt project", parent)
         self.recent_menu.setObjectName("review.menu.recent")
         self.recent_menu.aboutToShow.connect(self.rebuild_recent)
         self.import_action = self._action("&Import into project…", "import", self.import_file)
         self.export_action = self._action("E&xport project…", "export", self.export)
-        self.close_action = self._action("C&lose project", "close_project", self.tab.close_project)
+        self.close_action = self._action("C&lose project", "close_project", self.close_requested.emit)
         self.update_enabled()
+
+    def welcome_page(self) -> QWidget:
+        """What the Review tab shows with no project open: New project… and Open project…."""
+        page = QWidget()
+        text = QLabel("No project open.\nCreate one and import documents, or open an existing .bdesk project.")
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setProperty("role", "notice")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for label, role, slot in (("New project…", "review.new_project", self.new_project),
+                                  ("Open project…", "review.open_project", self.open_project)):
+            button = name(QPushButton(label), role)
+            button.clicked.connect(lambda _=False, slot=slot: slot())
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(text)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+        return page
 
     def _action(self, text: str, key: str, slot: object) -> QAction:
         action = QAction(text, self)
@@ -133,8 +127,16 @@ class ProjectActions(QObject):
                 menu.addAction(item)
         self.rebuild_recent()
 
+    def set_project(self, project: Project | None) -> None:
+        """The project the tab now shows (None: closed)."""
+        self.project = project
+        self.update_enabled()
+
+    def set_task(self, task: str) -> None:
+        self.task = task
+
     def update_enabled(self) -> None:
-        has = self.tab.project is not None
+        has = self.project is not None
         self.close_action.setEnabled(has)
         for action in (self.import_action, self.export_action):
             action.setEnabled(has and not self.busy())
@@ -166,23 +168,49 @@ class ProjectActions(QObject):
     def new_project(self, path: str | Path | None = None) -> bool:
         """Create a project file (the save dialog has already confirmed any overwrite)."""
         if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(self.tab, "New project", self.recents.last_dir(), PROJECT_FILTER)
+            chosen, _ = QFileDialog.getSaveFileName(self.parent_widget, "New project", self.recents.last_dir(),
+                                                    PROJECT_FILTER)
             if not chosen:
                 return False
             path = chosen if Path(chosen).suffix else chosen + ".bdesk"
-        ok = self.tab.create_project(path, overwrite=True)
+        ok = self.create(path, overwrite=True)
         if ok:
             self.recents.add(path)
         self.update_enabled()
         return ok
 
+    def create(self, path: str | Path, *, overwrite: bool = False) -> bool:
+        """Create a project file and announce it (`opened`); errors go to `error`."""
+        if self.project is not None and Path(path).resolve() == self.project.path.resolve():
+            self.close_requested.emit()  # the open project is being replaced
+        try:
+            project = Project.create(path, overwrite=overwrite)
+        except ProjectError as exc:
+            self.error.emit(str(exc), "")
+            return False
+        self.opened.emit(project, f"Created {Path(path).name}: import documents with File ▸ Import into project….")
+        return True
+
+    def open_path(self, path: str | Path) -> bool:
+        """Open a project file and announce it (`opened`); errors go to `error`."""
+        try:
+            project = Project.open(path, wait=0.3)  # held by a running command: say so, never stall the window
+        except ProjectError as exc:
+            self.error.emit(str(exc), "")
+            return False
+        self.opened.emit(project, "")
+        if project.integrity_error is not None:
+            self.error.emit(str(project.integrity_error), "")
+        return True
+
     def open_project(self, path: str | Path | None = None) -> bool:
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self.tab, "Open project", self.recents.last_dir(), PROJECT_FILTER)
+            chosen, _ = QFileDialog.getOpenFileName(self.parent_widget, "Open project", self.recents.last_dir(),
+                                                    PROJECT_FILTER)
             if not chosen:
                 return False
             path = chosen
-        ok = self.tab.open_path(path)
+        ok = self.open_path(path)
         if ok:
             self.recents.add(path)
         elif not Path(path).is_file():
@@ -195,14 +223,14 @@ class ProjectActions(QObject):
                     label_map: dict[str, str] | None = None) -> JobHandle | None:
         """Start importing one file (one transaction) and return the job id (None: nothing started);
         `import_finished` tells the end, errors (file:line) go to the tab's error bar."""
-        project = self.tab.project
+        project = self.project
         if project is None:
-            self.tab.show_error("Open or create a project first (File ▸ New project…).")
+            self._error("Open or create a project first (File ▸ New project…).")
             return None
         if self._refuse_when_busy():
             return None
         if path is None:
-            dialog = ImportDialog(start_dir=self.recents.last_dir(), parent=self.tab)
+            dialog = ImportDialog(start_dir=self.recents.last_dir(), parent=self.parent_widget)
             dialog.browse()
             if not dialog.path.text() or dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
@@ -219,24 +247,24 @@ class ProjectActions(QObject):
                source: str = "human") -> JobHandle | None:
         """Start exporting documents with the chosen statuses (None: all) to `path` in `fmt`; returns
         the job id (None: nothing started). `export_finished` tells the end."""
-        project = self.tab.project
+        project = self.project
         if project is None:
-            self.tab.show_error("Open a project first.")
+            self._error("Open a project first.")
             return None
         if self._refuse_when_busy():
             return None
         if fmt is None:
-            dialog = ExportDialog(self.tab.task, self.tab,
+            dialog = ExportDialog(self.task, self.parent_widget,
                                   count=lambda which, chosen: project.count(task=which, status=chosen))
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
             opts = dialog.options()
             fmt, statuses, task, source = opts.fmt, opts.statuses, opts.task, opts.source
         if statuses is not None and not statuses:
-            self.tab.show_error("Choose at least one status to export.")
+            self._error("Choose at least one status to export.")
             return None
         if path is None:
-            path = ask_save_path(self.tab, fmt, str(project.path.parent), project.path.stem)
+            path = ask_save_path(self.parent_widget, fmt, str(project.path.parent), project.path.stem)
             if path is None:
                 return None
         path = Path(path)
@@ -248,7 +276,7 @@ class ProjectActions(QObject):
         """Ask the running export or import to stop (False when none runs)."""
         if self.job is None or not self.job.cancel():
             return False
-        self.tab.show_message("Cancelling…")
+        self.message.emit("Cancelling…")
         return True
 
     def shutdown(self) -> None:
@@ -258,9 +286,12 @@ class ProjectActions(QObject):
             self.job = None
             self._end()
 
+    def _error(self, message: str, details: str = "") -> None:
+        self.error.emit(message, details)
+
     def _refuse_when_busy(self) -> bool:
         if self.busy():
-            self.tab.show_error("An export or import is running: wait for it, or cancel it.")
+            self._error("An export or import is running: wait for it, or cancel it.")
         return self.busy()
 
     def _start(self, what: str, path: Path, kind: str, payload: dict[str, Any], message: str, before: int = 0
@@ -270,12 +301,12 @@ class ProjectActions(QObject):
             self.job.progressed.connect(self._route)
             self.job.ended.connect(self._route)
         except RuntimeError as exc:  # the service is shut down (window closing)
-            self.tab.show_error(str(exc))
+            self._error(str(exc))
             return None
         self._job = (what, path, message, before)
         self.progress.setRange(0, 0)  # busy until the first documents are done
         self.job_bar.show()
-        self.tab.show_message(message)
+        self.message.emit(message)
         self.update_enabled()
         return self.job
 
@@ -292,7 +323,7 @@ class ProjectActions(QObject):
             if event.fraction > 0:
                 self.progress.setRange(0, 100)
                 self.progress.setValue(round(event.fraction * 100))
-            self.tab.show_message(f"{message} {event.message}")
+            self.message.emit(f"{message} {event.message}")
             return
         self.job = None
         self._end()
@@ -305,29 +336,29 @@ class ProjectActions(QObject):
         if isinstance(event, JobDone):
             report = event.result
             notes = f" ({'; '.join(report.notes)})" if report.notes else ""
-            self.tab.show_message(f"Exported {report.documents:,} documents to {path.name}{notes}.")
+            self.message.emit(f"Exported {report.documents:,} documents to {path.name}{notes}.")
             self.export_finished.emit(report)
             return
         if isinstance(event, JobFailed):
-            self.tab.show_error(f"Export to {path.name} failed: {event.message}", event.details)
-            self.tab.show_message("")
+            self._error(f"Export to {path.name} failed: {event.message}", event.details)
+            self.message.emit("")
         else:
-            self.tab.show_message(f"Export to {path.name} cancelled: nothing was written.")
+            self.message.emit(f"Export to {path.name} cancelled: nothing was written.")
         self.export_finished.emit(None)
 
     def _import_ended(self, event: object, path: Path, before: int) -> None:
         if isinstance(event, JobDone):
             ids = list(event.result)
-            self.tab.after_import(f"Imported {_plural(len(ids))} from {path.name}.")
+            self.imported.emit(f"Imported {_plural(len(ids))} from {path.name}.")
             self.import_finished.emit(ids)
             return
         if isinstance(event, JobFailed):
-            self.tab.show_error(event.message, event.details)
-            self.tab.show_message("")
-        elif self.tab.project is not None and self.tab.project.count() > before:
+            self._error(event.message, event.details)
+            self.message.emit("")
+        elif self.project is not None and self.project.count() > before:
             # the cancel came while the transaction was committing: the file is in
-            self.tab.after_import(f"Imported {_plural(self.tab.project.count() - before)} from {path.name} "
-                                  "(it had finished before the cancel).")
+            self.imported.emit(f"Imported {_plural(self.project.count() - before)} from {path.name} "
+                               "(it had finished before the cancel).")
         else:
-            self.tab.show_message(f"Import of {path.name} cancelled: nothing was stored.")
+            self.message.emit(f"Import of {path.name} cancelled: nothing was stored.")
         self.import_finished.emit(None)

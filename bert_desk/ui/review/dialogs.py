@@ -29,6 +29,7 @@ from bert_desk.inputs import SST2_LABELS, default_column, format_label_map, pars
 from bert_desk.project import STATUSES, ProjectError
 from bert_desk.project.exporters import DEFAULT_TASK, EXPORT_FORMATS
 from bert_desk.project.importers import IMPORT_FORMATS, detect_format
+from bert_desk.ui.review.labels import REVIEW_TASKS
 from bert_desk.ui.widgets import name
 
 FORMAT_TITLES = {
@@ -38,7 +39,6 @@ FORMAT_TITLES = {
 }
 EXPORT_SUFFIX = {"jsonl": "jsonl", "spacy": "spacy", "conll": "conll", "squad": "json", "labelstudio": "json",
                  "csv": "csv", "tsv": "tsv"}
-TASKS = (("ner", "Entities"), ("qa", "Question answering"), ("sentiment", "Sentiment"))
 LAYERS = (("human", "Reviewed annotations"), ("effective", "Reviewed, else model proposals"),
           ("model", "Model proposals"))
 NO_COLUMN = "(none)"
@@ -272,7 +272,7 @@ class ExportDialog(QDialog):
         for fmt in EXPORT_FORMATS:
             self.format.addItem(fmt, fmt)
         self.task = name(QComboBox(), "review.export_task", "Whose review status decides what is exported")
-        for key, title in TASKS:
+        for key, title in REVIEW_TASKS:
             self.task.addItem(title, key)
         self.statuses: dict[str, QCheckBox] = {}
         boxes = QHBoxLayout()

@@ -9,7 +9,7 @@ inputs (search, new question) are not filtered, so typing there never triggers a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
@@ -51,6 +51,28 @@ def action_for(event: QKeyEvent) -> str | None:
     if mods == CTRL_SHIFT:
         return CTRL_SHIFT_KEYS.get(Qt.Key(key))
     return None
+
+
+def dispatcher(actions: Mapping[str, Callable[[], object]], *, digit: Callable[[int], object],
+               escape: Callable[[], bool], active: Callable[[], bool]) -> Callable[[str], bool]:
+    """A `ReviewKeys` handler: digits label, `escape()` says whether it used the key, every other
+    bound action runs from `actions`; nothing happens while `active()` is False."""
+
+    def handle(action: str) -> bool:
+        if not active():
+            return False
+        if action.startswith("digit:"):
+            digit(int(action.split(":")[1]))
+            return True
+        if action == "escape":
+            return escape()
+        handler = actions.get(action)
+        if handler is None:
+            return False
+        handler()
+        return True
+
+    return handle
 
 
 class ReviewKeys(QObject):

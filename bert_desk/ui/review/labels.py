@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QPushButton, QWidget
 
 from bert_desk.engine.colors import label_color
+from bert_desk.engine.registry import TASKS
 from bert_desk.project import Project
 from bert_desk.ui.theme import label_polarity, polarity_color
 from bert_desk.ui.widgets import name, swatch
@@ -26,6 +27,9 @@ DEFAULT_LABELS: dict[str, tuple[str, ...]] = {
 ONTONOTES_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
                     "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
 MAX_HOTKEYS = 9
+
+#: The project tasks in the order the Review tab offers them, with the engine's titles.
+REVIEW_TASKS: tuple[tuple[str, str], ...] = tuple((task, TASKS[task].label) for task in ("ner", "qa", "sentiment"))
 
 
 def label_colour(task: str, label: str) -> str:

@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 
 from bert_desk.project import STATUSES, Project
 from bert_desk.project.agreement import Agreement, LabelScore
+from bert_desk.ui.review.labels import REVIEW_TASKS
 from bert_desk.ui.widgets import name
 from bert_desk.worker import InferenceService, JobDone, JobFailed, JobHandle, JobProgress
 
 JOB_KEY = "review.metrics"  # the service stream of agreement jobs
 
 HEADERS = ("Label", "Precision", "Recall", "F1", "Support", "TP", "FP", "FN")
-TASK_TITLES = {"ner": "Entities", "qa": "Question answering", "sentiment": "Sentiment"}
 
 
 def score_cells(score: LabelScore) -> list[str]:
@@ -48,7 +48,7 @@ class MetricsDialog(QDialog):
     def __init__(self, project: Project, task: str, service: InferenceService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         name(self, "review.metrics_dialog")
-        self.setWindowTitle(f"Model vs reviewer — {TASK_TITLES.get(task, task)}")
+        self.setWindowTitle(f"Model vs reviewer — {dict(REVIEW_TASKS).get(task, task)}")
         self.project, self.task, self.service = project, task, service
         self.scores: Agreement | None = None
         self.job: JobHandle | None = None  # the running computation (None when idle)

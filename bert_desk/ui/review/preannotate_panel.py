@@ -92,6 +92,19 @@ class PreannotatePanel(QWidget):
     def busy(self) -> bool:
         return self.job is not None
 
+    def start_scope(self, project: Project, task: str, selected: Sequence[int]) -> bool:
+        """Start a run over the documents the scope box names (`selected`: the list's selection)."""
+        scope = self.scope.currentData()
+        if scope == "selected":
+            ids = [d for d in selected if project.review(d, task).status == "unreviewed"]
+            if not ids:
+                self.failed_run.emit("Select unreviewed documents in the list first.", "")
+                return False
+            return self.start(project, task, doc_ids=ids)
+        if scope == "unreviewed":
+            return self.start(project, task, statuses=["unreviewed"])
+        return self.start(project, task)
+
     def start(self, project: Project, task: str, *, doc_ids: Sequence[int] | None = None,
               statuses: Sequence[str] | None = None) -> bool:
         """Queue a run (False, with a message through `failed_run`, when busy or no model is chosen)."""

@@ -2,7 +2,11 @@
 
 Keys (in the text, the document list and the question list): 1–9 label, A accept, X reject,
 Space skip, Right/J next, Left/K previous, N next unreviewed, Delete, Ctrl+Z undo,
-Ctrl+Shift+Z (or Ctrl+Y) redo (see `keys.py`; their actions are in `navigation.py`).
+Ctrl+Shift+Z (or Ctrl+Y) redo (see `keys.py`; the tab maps them to its actions).
+
+The tab composes its parts and wires their signals: `Navigator` (which document is shown),
+`ProjectActions` (File-menu project actions, export/import jobs), `PreannotatePanel`, the document
+browser and the annotation panel. None of them calls back into the tab.
 """
 
 from __future__ import annotations
@@ -13,12 +17,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -27,30 +29,23 @@ from PySide6.QtWidgets import (
 from bert_desk.project import Project, ProjectError
 from bert_desk.ui.error_bar import ErrorBar
 from bert_desk.ui.review import commands as cmd
-from bert_desk.ui.review.actions import ProjectActions, RecentProjects
+from bert_desk.ui.review.actions import ProjectActions
 from bert_desk.ui.review.annotate import AnnotationPanel
 from bert_desk.ui.review.browser import DocumentBrowser
-from bert_desk.ui.review.keys import HELP, ReviewKeys
-from bert_desk.ui.review.labels import parse_labels, project_labels, save_labels
+from bert_desk.ui.review.controls import ReviewControls, review_button
+from bert_desk.ui.review.keys import HELP, ReviewKeys, dispatcher
+from bert_desk.ui.review.labels import REVIEW_TASKS, parse_labels, project_labels, save_labels
 from bert_desk.ui.review.metrics import MetricsDialog
-from bert_desk.ui.review.navigation import NavigationMixin
+from bert_desk.ui.review.navigation import Navigator
 from bert_desk.ui.review.preannotate_panel import PreannotatePanel
-from bert_desk.ui.settings import Settings
+from bert_desk.ui.settings import RecentProjects, Settings
 from bert_desk.ui.widgets import name, split
 from bert_desk.worker import InferenceService
 
-TASKS = (("ner", "Entities"), ("qa", "Question answering"), ("sentiment", "Sentiment"))
 REVIEWED = ("accepted", "rejected", "skipped")
 
 
-def _button(text: str, role: str, tip: str, slot: Callable[[], object]) -> QPushButton:
-    button = name(QPushButton(text), role, tip)
-    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # clicking keeps the keyboard focus in the text/list
-    button.clicked.connect(lambda _=False: slot())
-    return button
-
-
-class ReviewTab(NavigationMixin, QWidget):
+class ReviewTab(QWidget):
     """Review and annotate a project. `project_changed(Project | None)` after open/close."""
 
     tab_id = "review"
@@ -72,37 +67,30 @@ class ReviewTab(NavigationMixin, QWidget):
         self.metrics_dialog: MetricsDialog | None = None
 
         self.task_combo = name(QComboBox(), "review.task", "Which annotations to review")
-        for key, title in TASKS:
+        for key, title in REVIEW_TASKS:
             self.task_combo.addItem(title, key)
         self.project_name = name(QLabel(), "review.project_name")
         self.project_name.setTextFormat(Qt.TextFormat.PlainText)
         self.progress = name(QLabel("No project open."), "review.progress")
         self.progress.setTextFormat(Qt.TextFormat.PlainText)
-        self.undo_button = _button("Undo", "review.undo", "Undo (Ctrl+Z)", lambda: self._undo_redo(False))
-        self.redo_button = _button("Redo", "review.redo", "Redo (Ctrl+Shift+Z)", lambda: self._undo_redo(True))
+        self.undo_button = review_button("Undo", "review.undo", "Undo (Ctrl+Z)", lambda: self._undo_redo(False))
+        self.redo_button = review_button("Redo", "review.redo", "Redo (Ctrl+Shift+Z)", lambda: self._undo_redo(True))
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
-        self.metrics_button = _button("Model vs reviewer…", "review.metrics",
+        self.metrics_button = review_button("Model vs reviewer…", "review.metrics",
                                       "Precision, recall and F1 of the model's proposals", self.show_metrics)
 
         self.browser = DocumentBrowser()
         self.panel = AnnotationPanel(self.push, lambda: self._context())
         self.panel.view.undo_handler = self.browser.view.undo_handler = self._undo_redo
-        self.prev_button = _button("◀ Previous", "review.prev", "Previous document (Left or K)", lambda: self.step(-1))
-        self.accept_button = _button("Accept (A)", "review.accept", "Accept this document's annotations",
-                                     lambda: self.set_status("accepted"))
-        self.reject_button = _button("Reject (X)", "review.reject", "Reject this document",
-                                     lambda: self.set_status("rejected"))
-        self.skip_button = _button("Skip (Space)", "review.skip", "Skip this document for now",
-                                   lambda: self.set_status("skipped"))
-        self.next_button = _button("Next ▶", "review.next", "Next document (Right or J)", lambda: self.step(1))
-        self.unreviewed_button = _button("Next unreviewed (N)", "review.next_unreviewed",
-                                         "Jump to the next unreviewed document", self.next_unreviewed)
-        self.auto_advance = name(QCheckBox("Advance after review"), "review.auto_advance",
-                                 "Go to the next document after Accept, Reject or Skip")
-        self.auto_advance.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.nav = Navigator(self.browser, self.panel, lambda: self.project, lambda: self.task, self)
+        self.controls = ReviewControls()
+        self.controls.status_chosen.connect(self.set_status)
+        self.controls.step_requested.connect(self.step)
+        self.controls.next_unreviewed_requested.connect(self.nav.next_unreviewed)
+        self.auto_advance = self.controls.auto_advance
         self.preannotate_panel = PreannotatePanel(service, settings, device)
         self.preannotate_panel.run_button.clicked.connect(self.preannotate)
         self.preannotate_panel.finished_run.connect(self._preannotated)
@@ -115,7 +103,7 @@ class ReviewTab(NavigationMixin, QWidget):
         self.keys_help.setEnabled(False)  # drawn in the muted colour
 
         self.pages = name(QStackedWidget(), "review.pages")
-        self.pages.addWidget(self._empty_page())
+        self.pages.addWidget(self.project_actions.welcome_page())
         self.pages.addWidget(self._main_page())
         top = QHBoxLayout()
         top.addWidget(QLabel("Task:"))
@@ -135,46 +123,33 @@ class ReviewTab(NavigationMixin, QWidget):
         bottom.addWidget(self.project_actions.job_bar)  # progress and Cancel of an export or import
         layout.addLayout(bottom)
 
-        self.keys = ReviewKeys(self.handle_key, self)
+        self.keys = ReviewKeys(dispatcher({
+            "accept": lambda: self.set_status("accepted"), "reject": lambda: self.set_status("rejected"),
+            "skip": lambda: self.set_status("skipped"), "next": lambda: self.step(1), "prev": lambda: self.step(-1),
+            "next_unreviewed": self.nav.next_unreviewed, "delete": self.panel.delete,
+            "undo": lambda: self._undo_redo(False), "redo": lambda: self._undo_redo(True),
+        }, digit=self.panel.apply_digit, escape=self._escape, active=lambda: self.project is not None), self)
         self.keys.watch(self.panel.view, self.browser.view, self.panel.qa.list)
         self.task_combo.currentIndexChanged.connect(lambda _i: self._task_changed())
-        self.browser.current_changed.connect(self.show_document)
+        self.nav.shown.connect(self._update_enabled)
+        self.nav.message.connect(self.show_message)
+        self.nav.error.connect(self.show_error)
+        actions = self.project_actions
+        actions.opened.connect(self._opened)
+        actions.close_requested.connect(self.close_project)
+        actions.imported.connect(self.after_import)
+        actions.message.connect(self.show_message)
+        actions.error.connect(self.show_error)
         self.panel.edit_labels.clicked.connect(lambda _=False: self.edit_labels())
         self._restore_state()
         self._update_enabled()
 
-    def _empty_page(self) -> QWidget:
-        page = QWidget()
-        text = QLabel("No project open.\nCreate one and import documents, or open an existing .bdesk project.")
-        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setProperty("role", "notice")
-        new = name(QPushButton("New project…"), "review.new_project")
-        new.clicked.connect(lambda _=False: self.project_actions.new_project())
-        open_ = name(QPushButton("Open project…"), "review.open_project")
-        open_.clicked.connect(lambda _=False: self.project_actions.open_project())
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(new)
-        buttons.addWidget(open_)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        layout.addWidget(text)
-        layout.addLayout(buttons)
-        layout.addStretch(2)
-        return page
-
     def _main_page(self) -> QWidget:
         right = QWidget()
-        buttons = QHBoxLayout()
-        for widget in (self.prev_button, self.accept_button, self.reject_button, self.skip_button, self.next_button,
-                       self.unreviewed_button, self.auto_advance):
-            buttons.addWidget(widget)
-        buttons.addStretch(1)
         layout = QVBoxLayout(right)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.panel, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(self.controls)
         layout.addWidget(self.keys_help)
         self.splitter = name(split(self.browser, right, (1, 2)), "review.splitter")
         self.splitter.setSizes([340, 700])
@@ -193,56 +168,38 @@ class ReviewTab(NavigationMixin, QWidget):
         return self.ctx
 
     def _restore_state(self) -> None:
-        store = self.settings.store if self.settings is not None else None
-        if store is None:
+        if self.settings is None:
             return
-        index = self.task_combo.findData(store.value("review/task", "ner"))
-        self.task_combo.setCurrentIndex(max(0, index))
-        self.panel.snap.setChecked(str(store.value("review/snap", "true")).lower() == "true")
-        self.auto_advance.setChecked(str(store.value("review/auto_advance", "false")).lower() == "true")
+        task, snap, auto_advance = self.settings.review_state()
+        self.task_combo.setCurrentIndex(max(0, self.task_combo.findData(task)))
+        self.panel.snap.setChecked(snap)
+        self.auto_advance.setChecked(auto_advance)
 
     def save_state(self) -> None:
         """Remember the task and the two toggles (the main window calls this on close)."""
         if self.settings is not None:
-            store = self.settings.store
-            store.setValue("review/task", self.task)
-            store.setValue("review/snap", "true" if self.panel.snap.isChecked() else "false")
-            store.setValue("review/auto_advance", "true" if self.auto_advance.isChecked() else "false")
+            self.settings.set_review_state(self.task, self.panel.snap.isChecked(), self.auto_advance.isChecked())
 
     def _update_enabled(self) -> None:
-        has_doc = self.project is not None and self.panel.doc is not None
-        for button in (self.accept_button, self.reject_button, self.skip_button, self.prev_button, self.next_button):
-            button.setEnabled(has_doc)
-        for widget in (self.unreviewed_button, self.metrics_button, self.preannotate_panel.run_button):
-            widget.setEnabled(self.project is not None and not (
-                widget is self.preannotate_panel.run_button and self.preannotate_panel.busy()))
+        has_project = self.project is not None
+        self.controls.set_state(has_project=has_project, has_doc=has_project and self.panel.doc is not None)
+        self.metrics_button.setEnabled(has_project)
+        self.preannotate_panel.run_button.setEnabled(has_project and not self.preannotate_panel.busy())
         self.pages.setCurrentIndex(1 if self.project is not None else 0)
         self.preannotate_panel.setVisible(self.project is not None)
         self.project_actions.update_enabled()
 
     # -- projects ---------------------------------------------------------------------------
     def create_project(self, path: str | Path, *, overwrite: bool = False) -> bool:
-        if self.project is not None and Path(path).resolve() == self.project.path.resolve():
-            self.close_project()
-        try:
-            project = Project.create(path, overwrite=overwrite)
-        except ProjectError as exc:
-            self.show_error(str(exc))
-            return False
-        self.set_project(project)
-        self.show_message(f"Created {Path(path).name}: import documents with File ▸ Import into project….")
-        return True
+        return self.project_actions.create(path, overwrite=overwrite)
 
     def open_path(self, path: str | Path) -> bool:
-        try:
-            project = Project.open(path, wait=0.3)  # held by a running command: say so, never stall the window
-        except ProjectError as exc:
-            self.show_error(str(exc))
-            return False
+        return self.project_actions.open_path(path)
+
+    def _opened(self, project: Project, message: str) -> None:
         self.set_project(project)
-        if project.integrity_error is not None:
-            self.show_error(str(project.integrity_error))
-        return True
+        if message:
+            self.show_message(message)
 
     def set_project(self, project: Project | None) -> None:
         """Show `project` (the tab owns it from now on and closes it when another one opens); the old
@@ -266,6 +223,7 @@ class ReviewTab(NavigationMixin, QWidget):
         self.project_name.setText(f"{project.path.name}{' (read-only)' if project.read_only else ''} ·"
                                   if project is not None else "")
         self.project_name.setToolTip(str(project.path) if project is not None else "")
+        self.project_actions.set_project(project)
         self.project_changed.emit(project)
         if project is not None:
             self.browser.view.setFocus()
@@ -313,6 +271,7 @@ class ReviewTab(NavigationMixin, QWidget):
         current = self.panel.doc.id if self.panel.doc is not None else None
         self.panel.set_task(self.task, labels)
         self.preannotate_panel.set_task(self.task)
+        self.project_actions.set_task(self.task)
         if reload and self.project is not None:
             self.browser.set_task(self.task, self._filter_labels())
             if current is not None:
@@ -355,24 +314,55 @@ class ReviewTab(NavigationMixin, QWidget):
         self.progress.setText(f"{done:,} of {total:,} reviewed")
         self.progress.setToolTip(", ".join(f"{n:,} {s}" for s, n in counts.items()))
 
+    # -- navigation, edits and keys ----------------------------------------------------------
+    def go_to(self, doc_id: int) -> None:
+        self.nav.go_to(doc_id)
+
+    def step(self, delta: int) -> bool:
+        return self.nav.step(delta)
+
+    def push(self, command: cmd.ReviewCommand) -> bool:
+        """Apply an edit and put it on the undo stack (refused edits show why and are dropped)."""
+        if self.editor.push(command):
+            self.error_bar.clear()
+            return True
+        return False
+
+    def after_change(self, doc_id: int, task: str) -> None:
+        """After an edit, undo or redo: show where it happened and refresh what it touched."""
+        self.browser.model.refresh_doc(doc_id)
+        if task != self.task:
+            self.set_task(task)
+        if self.nav.current() != doc_id:
+            self.go_to(doc_id)
+        else:
+            self.panel.refresh()
+        self.update_progress()
+
+    def set_status(self, status: str) -> bool:
+        doc = self.panel.doc
+        if self.project is None or doc is None:
+            return False
+        if self.push(cmd.SetStatus(self._context(), doc.id, self.task, status)) and self.auto_advance.isChecked():
+            self.step(1)
+        return True
+
+    def _escape(self) -> bool:
+        """Esc: clear the selection first; then stop a running job (False: the key was not used)."""
+        if self.panel.view.textCursor().hasSelection():
+            self.panel.view.clear_selection()
+            return True
+        if self.preannotate_panel.busy() or self.project_actions.busy():
+            self.cancel()
+            return True
+        return False
+
     # -- model ------------------------------------------------------------------------------
     def preannotate(self) -> bool:
         """Run the chosen model over the scope's documents (a job of the inference thread)."""
-        project, panel = self.project, self.preannotate_panel
-        if project is None:
+        if self.project is None:
             return False
-        scope = panel.scope.currentData()
-        started = False
-        if scope == "selected":
-            ids = [d for d in self.browser.selected_docs() if project.review(d, self.task).status == "unreviewed"]
-            if not ids:
-                self.show_error("Select unreviewed documents in the list first.")
-                return False
-            started = panel.start(project, self.task, doc_ids=ids)
-        elif scope == "unreviewed":
-            started = panel.start(project, self.task, statuses=["unreviewed"])
-        else:
-            started = panel.start(project, self.task)
+        started = self.preannotate_panel.start_scope(self.project, self.task, self.browser.selected_docs())
         self._update_enabled()
         return started
 

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from bert_desk.ui.review import ReviewTab, attach_review
-from bert_desk.ui.review.actions import IO_KEY, RecentProjects
+from bert_desk.ui.review.actions import IO_KEY
 from bert_desk.ui.review.dialogs import ExportDialog, ImportDialog
-from bert_desk.ui.settings import Settings
+from bert_desk.ui.settings import RecentProjects, Settings
 from bert_desk.worker import InferenceService
 from tests.ui.conftest import WindowFactory
 from tests.ui.review.conftest import TEXTS, key

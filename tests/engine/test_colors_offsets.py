@@ -1,4 +1,4 @@
-"""Colours, HTML rendering (escaping) and UTF-16 offset conversion."""
+"""Colours and UTF-16 offset conversion."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import re
 
 from bert_desk.engine.colors import DISPLACY, label_color
 from bert_desk.engine.offsets import py_index, utf16_index, utf16_span
-from bert_desk.engine.render import answers_html, entities_html, highlight_html
-from bert_desk.engine.types import Answer, Entity
 
 
 def test_displacy_palette_and_aliases() -> None:
@@ -26,26 +24,6 @@ def test_hash_colours_are_stable_and_distinct() -> None:
     assert colour not in DISPLACY.values()
     # a fixed value: hashlib, not the per-process salted hash()
     assert label_color("DRUG") == label_color("drug")
-
-
-def test_entities_html_escapes_and_labels() -> None:
-    text = "<script>alert('x')</script> & Paris"
-    entities = [Entity(0, 8, "ORG", 0.9, "<script>"), Entity(31, 36, "LOC", 0.8, "Paris")]
-    out = entities_html(text, entities)
-    assert "<script>" not in out and "&lt;script&gt;" in out and "&amp;" in out
-    assert out.count("<mark") == 2 and "#7aecec" in out and "#ff9561" in out
-    assert ">ORG</span>" in out and ">LOC</span>" in out
-    hidden = entities_html(text, entities, hidden_labels=("B-LOC",))
-    assert hidden.count("<mark") == 1 and "#ff9561" not in hidden
-
-
-def test_highlight_overlaps_and_answers() -> None:
-    out = highlight_html("abcdef", [(0, 3, "#ffffff", ""), (2, 5, "#000000", "x"), (4, 9, "#111111", "")],
-                         wrap=False)
-    assert out.count("<mark") == 2 and "#000000" not in out
-    answers = [Answer(0, 4, "John", 0.5), Answer(5, 10, "Smith", 0.25)]
-    html = answers_html("John Smith <b>", answers)
-    assert html.count("<mark") == 2 and "50%" in html and "&lt;b&gt;" in html
 
 
 def test_utf16_offsets_with_astral_characters() -> None:

@@ -1,8 +1,8 @@
 """`bert-desk project create|import|pre-annotate|export|stats|agreement PROJECT …`.
 
-The app's CLI calls `add_parser(subparsers)`; the `project` parser sets `handler=run`.
-`main(argv)` runs it standalone (`python -m bert_desk.project …`). Errors: one line on stderr,
-exit status 2.
+`bert_desk.cli` calls `add_parser(subparsers)`; the `project` parser sets `handler=run`.
+`main(argv)` runs them with the same parser definition (`fill_parser`), for tests and scripts. Errors: one
+line on stderr, exit status 2.
 """
 
 from __future__ import annotations
@@ -12,15 +12,16 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from bert_desk.cli._util import add_device_option, fail
 from bert_desk.inputs import TEXT_COLUMNS, parse_label_map
 from bert_desk.project.errors import ProjectError
 from bert_desk.project.types import PROJECT_TASKS, STATUSES
 from bert_desk.terminal import progress_line
 
-IMPORT_CHOICES = ("text", "lines", "csv", "tsv", "jsonl", "conll", "squad", "labelstudio", "spacy")
 if TYPE_CHECKING:
     from bert_desk.project.store import Project
 
+IMPORT_CHOICES = ("text", "lines", "csv", "tsv", "jsonl", "conll", "squad", "labelstudio", "spacy")
 EXPORT_CHOICES = ("jsonl", "spacy", "conll", "squad", "labelstudio", "csv", "tsv")
 
 
@@ -72,7 +73,7 @@ def fill_parser(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--model", required=True, metavar="SPEC", help="folder, HF id, bundled:TASK or spacy:PIPELINE")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--status", type=_statuses, help="only documents with these statuses (of --task)")
-    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
+    add_device_option(p)
 
     p = sub.add_parser("export", help="write documents and reviewed annotations to a file")
     p.add_argument("project", metavar="PROJECT")
@@ -106,8 +107,7 @@ def run(args: argparse.Namespace) -> int:
             message = f"{exc.filename or ''}: {exc.strerror or exc}"
         else:
             message = str(exc)
-        print(f"bert-desk: error: {message}", file=sys.stderr)
-        return 2
+        return fail(message)
 
 
 def _create(args: argparse.Namespace) -> int:
@@ -208,7 +208,7 @@ COMMANDS = {"create": _create, "import": _import, "pre-annotate": _preannotate, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Standalone entry: `python -m bert_desk.project COMMAND PROJECT …`."""
+    """`bert-desk project ARGV…` without the top-level parser (tests and scripts)."""
     parser = argparse.ArgumentParser(prog="bert-desk project", description="Annotation projects (.bdesk).")
     fill_parser(parser)
     args = parser.parse_args(argv)
