@@ -52,13 +52,15 @@ def _lines(stream: BinaryIO, source: str) -> Iterator[bytes]:
         yield raw
 
 
-def parse_json(text: str, source: str, line: int | None) -> Any:
+def parse_json(text: str, source: str, line: int | None = None) -> Any:
     """`json.loads` whose every failure (syntax, nesting too deep, a number too long, a lone surrogate
-    in a string) is an InputError naming the file and line."""
+    in a string) is an InputError naming the file and line (`line`: the text is that line of the file;
+    None: the text is the whole file)."""
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(source, line, f"invalid JSON ({exc.msg}, column {exc.colno})") from None
+        raise InputError(source, line if line is not None else exc.lineno,
+                         f"invalid JSON ({exc.msg}, column {exc.colno})") from None
     except RecursionError:
         raise InputError(source, line, "invalid JSON (nested too deeply)") from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits

@@ -104,7 +104,7 @@ def _run_chunked(task: registry.Task, args: argparse.Namespace, progress: Callab
 def _run_per_record(task: registry.Task, args: argparse.Namespace) -> int:
     model = _load(task, args)
     options = _options(task, args)
-    for record in records(args.files, jsonl=_jsonl(task)):
+    for record in records(args.files, jsonl=_jsonl(task), jsonl_files=True):
         fields = _fields(task, record)
         with input_errors(record):
             result = task.single(model, *fields, **options)

@@ -102,9 +102,12 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         return COMMANDS[args.project_command](args)
+    except BrokenPipeError:
+        raise  # the reader went away: `bert_desk.cli.main` ends quietly
     except (ProjectError, EngineError, OSError) as exc:
         if isinstance(exc, OSError) and not isinstance(exc, ProjectError):
-            message = f"{exc.filename or ''}: {exc.strerror or exc}"
+            where = f"{exc.filename}: " if exc.filename else ""
+            message = f"{where}{exc.strerror or exc}"
         else:
             message = str(exc)
         return fail(message)

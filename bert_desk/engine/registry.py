@@ -61,7 +61,8 @@ class Command:
       input), with a progress line on a terminal and `--batch-size`; a `.jsonl`/`.ndjson` file is
       JSON lines only;
     - `per_record`: each record is read, run and printed before the next; a line starting with `{` is a
-      JSON object (whatever the file's name); an engine complaint about one input names its file and line.
+      JSON object (a `.jsonl`/`.ndjson` file is JSON lines only); an engine complaint about one input names
+      its file and line.
     A task with more than one input field always reads JSON lines.
     """
 

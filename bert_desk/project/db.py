@@ -21,6 +21,7 @@ from bert_desk.project.errors import ProjectError
 from bert_desk.project.queries import contains
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+UNSTORABLE = "invalid text: a lone surrogate (\\ud800-\\udfff) is not a character and cannot be stored"
 
 
 def check_header(path: Path) -> None:
@@ -145,7 +146,12 @@ class Database:
                 return conn.execute(sql, params).fetchall()
             except sqlite3.DatabaseError as exc:
                 raise ProjectError(f"{self.path}: {exc}") from exc
+            except UnicodeEncodeError:
+                raise ProjectError(UNSTORABLE) from None
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         """Run a statement inside an open transaction."""
-        return self._open_conn().execute(sql, params)
+        try:
+            return self._open_conn().execute(sql, params)
+        except UnicodeEncodeError:  # SQLite stores UTF-8: a lone surrogate has no encoding
+            raise ProjectError(UNSTORABLE) from None

@@ -59,3 +59,13 @@ def test_output_is_utf8_whatever_the_locale(tiny_models: dict[str, Path], tmp_pa
                             input="Merkel 👍 Paris\n".encode(), capture_output=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     assert json.loads(result.stdout.decode("utf-8"))["text"] == "Merkel 👍 Paris"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_jsonl_file_holds_json_objects_only(command: str, tiny_models: dict[str, Path],
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A JSON array in a .jsonl file is refused, not scored as the text '["a", "b"]'."""
+    code = main([command, "--model", _model(command, tiny_models), str(HOSTILE / "array_line.jsonl")])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == f"bert-desk: error: {HOSTILE / 'array_line.jsonl'}:1: expected a JSON object\n"

@@ -16,6 +16,7 @@ from pathlib import Path
 from bert_desk.engine.runtime import check
 from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 from bert_desk.project.errors import ProjectError, ProjectImportError
+from bert_desk.project.importers.common import MALFORMED, malformed
 from bert_desk.project.importers.conll import read_conll
 from bert_desk.project.importers.docbin import read_docbin
 from bert_desk.project.importers.jsonl import read_jsonl
@@ -69,6 +70,8 @@ def detect_format(path: str | Path) -> str:
                 head = fh.read(4096).lstrip()
         except OSError as exc:
             raise ProjectImportError(path, None, f"cannot read: {exc.strerror or exc}") from exc
+        except UnicodeDecodeError:
+            return "squad"  # the reader names the line that is not UTF-8
         if head.startswith("["):
             return "labelstudio"
         if head.startswith("{"):
@@ -78,7 +81,7 @@ def detect_format(path: str | Path) -> str:
                 return "squad" if data_key.group(1) == "[" else "labelstudio"
             try:
                 data = json.loads(path.read_text(encoding="utf-8-sig"))
-            except (ValueError, OSError):
+            except (ValueError, OSError, RecursionError):
                 return "squad"  # let the reader report the syntax error with its line
             return "squad" if isinstance(data, dict) and "data" in data else "labelstudio"
     raise ProjectImportError(path, None, f"cannot tell the format from {suffix or 'no extension'!r}; "
@@ -112,7 +115,12 @@ def read_file(path: str | Path, fmt: str | None = None, *, column: str | None = 
         raise ProjectImportError(path, None, f"unknown format {fmt!r} (expected one of {', '.join(IMPORT_FORMATS)})")
     if not path.is_file():
         raise ProjectImportError(path, None, "no such file")
-    records = READERS[fmt](path, column=column, label_column=label_column, cancel=cancel)
+    try:
+        records = READERS[fmt](path, column=column, label_column=label_column, cancel=cancel)
+    except ProjectError:
+        raise
+    except MALFORMED as exc:  # a reader met a value of a type it did not expect: still the file's fault
+        raise ProjectImportError(path, None, f"not a valid {fmt} file: {malformed(exc)}") from None
     return relabel(records, label_map or {})
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bert_desk import inputs
 from bert_desk.engine.runtime import check
 from bert_desk.engine.types import CancelToken
 from bert_desk.project.errors import ProjectImportError
@@ -47,13 +47,30 @@ def split_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
-def load_json(path: Path) -> tuple[Any, str]:
-    """Parse a JSON file; syntax errors name the line."""
-    text = read_text(path)
+# What malformed content raises while a reader converts it (a number where a list belongs, a list
+# where an object belongs...): each reader turns these into a ProjectImportError naming the record.
+MALFORMED = (ValueError, TypeError, AttributeError, KeyError, IndexError)
+
+
+def malformed(exc: BaseException) -> str:
+    """A malformed value's error as a one-line reason."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text if isinstance(exc, ValueError) else f"a value of the wrong kind ({text})"
+
+
+def parse_json(path: Path, text: str, line: int | None = None) -> Any:
+    """`bert_desk.inputs.parse_json` for an imported file: every failure (syntax, nesting, huge numbers,
+    lone surrogates) is a ProjectImportError naming the file and line."""
     try:
-        return json.loads(text), text
-    except json.JSONDecodeError as exc:
-        raise ProjectImportError(path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
+        return inputs.parse_json(text, str(path), line)
+    except inputs.InputError as exc:
+        raise ProjectImportError(path, exc.line, exc.problem) from None
+
+
+def load_json(path: Path) -> tuple[Any, str]:
+    """Parse a JSON file; errors name the line."""
+    text = read_text(path)
+    return parse_json(path, text), text
 
 
 def line_of(raw: str, *needles: str) -> int | None:

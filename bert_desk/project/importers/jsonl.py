@@ -10,7 +10,6 @@ Other keys not starting with "_" (except `tokens`) are kept in the document's me
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,12 @@ from bert_desk.engine.types import CancelToken
 from bert_desk.project.errors import ProjectImportError
 from bert_desk.project.importers.common import (
     ANSWER_STATUS,
+    MALFORMED,
     as_int,
     check_status,
     checked,
+    malformed,
+    parse_json,
     read_text,
     span_from,
     split_lines,
@@ -38,14 +40,11 @@ def read_jsonl(path: Path, *, column: str | None = None, cancel: CancelToken | N
     for n, line in checked(enumerate(split_lines(read_text(path)), 1), cancel):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ProjectImportError(path, n, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
+        obj = parse_json(path, line, n)
         try:
             records.append(parse_object(obj, column or "text", n))
-        except (ValueError, TypeError) as exc:
-            raise ProjectImportError(path, n, str(exc)) from None
+        except MALFORMED as exc:
+            raise ProjectImportError(path, n, malformed(exc)) from None
     return records
 
 

@@ -9,13 +9,22 @@ as Label Studio writes them today; old exports counted UTF-16 units, which is de
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from bert_desk.engine.offsets import OffsetMap
 from bert_desk.engine.types import CancelToken
 from bert_desk.project.errors import ProjectImportError
-from bert_desk.project.importers.common import as_int, check_status, checked, line_of, load_json
+from bert_desk.project.importers.common import (
+    MALFORMED,
+    as_int,
+    check_status,
+    checked,
+    line_of,
+    load_json,
+    malformed,
+)
 from bert_desk.project.types import PROJECT_TASKS, Record, SpanData
 
 REVIEW_KEY = "bert_desk_review"
@@ -59,6 +68,14 @@ def as_float(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def _objects(task: dict[str, Any], key: str, default: Any) -> list[dict[str, Any]]:
+    """`task[key]`: a list of objects, or a ValueError saying what it is instead."""
+    value = task.get(key, default)
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ValueError(f"'{key}' must be a list of objects, not {json.dumps(value)[:60]}")
+    return value
+
+
 def _task(task: Any, key: str) -> Record:
     if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
         raise ValueError("a task must be an object with 'data'")
@@ -68,14 +85,14 @@ def _task(task: Any, key: str) -> Record:
         raise ValueError(f"no data.{key} string in this task")
     meta = {k: v for k, v in data.items() if k != key}
     record = Record(text=text, meta=meta)
-    annotations = task.get("annotations", task.get("completions", []))
-    live = [a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")]
+    annotations = _objects(task, "annotations", task.get("completions", []))
+    live = [a for a in annotations if not a.get("was_cancelled")]
     if live:
         spans, label = _results(live[-1].get("result", []), text)
         record.spans, record.label = (spans if spans else None), label
     elif annotations:
         record.status = {"ner": "skipped"}
-    predictions = [p for p in task.get("predictions", []) if isinstance(p, dict)]
+    predictions = _objects(task, "predictions", [])
     if predictions:
         spans, label = _results(predictions[-1].get("result", []), text)
         record.model_spans, record.model_label = (spans or None), label
@@ -104,10 +121,10 @@ def read_labelstudio(path: Path, *, column: str | None = None, cancel: CancelTok
     for i, task in checked(enumerate(data), cancel):
         try:
             record = _task(task, column or "text")
-        except (ValueError, TypeError, AttributeError) as exc:
+        except MALFORMED as exc:
             task_id = task.get("id") if isinstance(task, dict) else None
             line = line_of(raw, f'"id": {task_id}', f'"id":{task_id}') if task_id is not None else None
             raise ProjectImportError(path, line, f"task {i}{f' (id {task_id})' if task_id is not None else ''}: "
-                                                 f"{exc}") from None
+                                                 f"{malformed(exc)}") from None
         records.append(record)
     return records
