@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -25,7 +24,7 @@ from bert_desk.ui.chart import DistributionChart, label_colors
 from bert_desk.ui.entity_table import SORT_ROLE, sorting_proxy
 from bert_desk.ui.table_model import Index, RowsTableModel
 from bert_desk.ui.theme import HIGHLIGHT_TEXT
-from bert_desk.ui.widgets import name, split
+from bert_desk.ui.widgets import name, plain_label, split, tip
 
 
 class BatchTableModel(RowsTableModel):
@@ -54,9 +53,9 @@ class BatchTableModel(RowsTableModel):
         if role == SORT_ROLE:
             return (row.text.lower(), row.label, row.score)[col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return row.text[:2000]
+            return tip(row.text[:2000])
         if role == Qt.ItemDataRole.ToolTipRole and col == 2:
-            return "\n".join(f"{lab}: {s:.4f}" for lab, s in sorted(row.scores.items(), key=lambda kv: -kv[1]))
+            return tip("\n".join(f"{lab}: {s:.4f}" for lab, s in sorted(row.scores.items(), key=lambda kv: -kv[1])))
         if role == Qt.ItemDataRole.BackgroundRole and col == 1:
             return self._colors.get(row.label)
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
@@ -89,8 +88,7 @@ class BatchPanel(QWidget):
         self.progress.setValue(0)
         self.export_csv_button = name(QPushButton("Export CSV…"), f"{p}.batch_export_csv")
         self.export_jsonl_button = name(QPushButton("Export JSONL…"), f"{p}.batch_export_jsonl")
-        self.summary = name(QLabel("No batch yet."), f"{p}.batch_summary")
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary = name(plain_label("No batch yet."), f"{p}.batch_summary")
         self.model = BatchTableModel(self)
         self.proxy = sorting_proxy(self.model, self)
         self.table = name(QTableView(), f"{p}.batch_table")

@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
 from bert_desk.ui.theme import label_polarity, polarity_color
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, plain_label
 
 
 def label_colors(labels: Sequence[str]) -> dict[str, QColor]:
@@ -28,13 +28,13 @@ class ScoreBars(QWidget):
     def __init__(self, prefix: str = "sentiment", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._prefix = prefix
-        self.headline = name(QLabel("Run the model to see its verdict."), f"{prefix}.verdict")
+        self.headline = name(plain_label("Run the model to see its verdict."), f"{prefix}.verdict")
         self.headline.setProperty("role", "headline")
-        self.note = name(QLabel(), f"{prefix}.note")
+        self.note = name(plain_label(), f"{prefix}.note")
         self.note.setWordWrap(True)
         self._grid = QGridLayout()
         self._grid.setColumnStretch(1, 1)
-        hint = QLabel("Sentences are shaded from red (negative) to green (positive); hover one for its scores.")
+        hint = plain_label("Sentences are shaded from red (negative) to green (positive); hover one for its scores.")
         hint.setWordWrap(True)
         hint.setEnabled(False)
         layout = QVBoxLayout(self)
@@ -61,7 +61,7 @@ class ScoreBars(QWidget):
         self.note.setText(note)
         colors = label_colors(list(scores))
         for row, (lab, value) in enumerate(sorted(scores.items(), key=lambda kv: -kv[1])):
-            caption = QLabel(lab)
+            caption = plain_label(lab)
             bar = name(QProgressBar(), f"{self._prefix}.score.{lab}", f"{lab}: {value:.4f}")
             bar.setRange(0, 1000)
             bar.setValue(round(value * 1000))
@@ -70,7 +70,7 @@ class ScoreBars(QWidget):
                 "QProgressBar { border: 1px solid palette(mid); border-radius: 3px; background: palette(base); }"
                 f" QProgressBar::chunk {{ background: {colors[lab].name()}; }}"
             )
-            percent = QLabel(f"{value:.1%}")
+            percent = plain_label(f"{value:.1%}")
             percent.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             percent.setMinimumWidth(percent.fontMetrics().horizontalAdvance("100.0%") + 4)
             self._grid.addWidget(caption, row, 0)

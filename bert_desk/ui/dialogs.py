@@ -3,7 +3,6 @@ column picker."""
 
 from __future__ import annotations
 
-import html
 import platform
 from importlib import metadata
 
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -27,7 +25,7 @@ from PySide6.QtWidgets import (
 
 import bert_desk
 from bert_desk.paths import log_file
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import markup_label, name, plain_label
 
 DISTRIBUTIONS = (("torch", "torch"), ("transformers", "transformers"), ("spaCy", "spacy"),
                  ("tokenizers", "tokenizers"))
@@ -52,16 +50,16 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("About bert_desk")
         name(self, "about")
-        intro = QLabel("<b>bert_desk</b> — BERT-family models on your desk: sentiment, question answering "
+        intro = markup_label("<b>bert_desk</b> — BERT-family models on your desk: sentiment, question answering "
                        "and entities, running locally.")
         intro.setWordWrap(True)
         form = QFormLayout()
         for key, value in versions().items():
-            label = QLabel(html.escape(value))
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(f"{key}:", label)
+            value_label = plain_label(value)
+            value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(f"{key}:", value_label)
         log = log_file()
-        log_label = name(QLabel(html.escape(str(log))), "about.log_file")
+        log_label = name(plain_label(str(log)), "about.log_file")
         log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Log file:", log_label)
         open_logs = name(QPushButton("Open log folder"), "about.open_logs", "Show the log files in the file manager")
@@ -127,8 +125,7 @@ class ExceptionDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Unexpected error")
         name(self, "exception_dialog")
-        text = QLabel(f"Something went wrong: {message}\nThe details were written to the log.")
-        text.setTextFormat(Qt.TextFormat.PlainText)
+        text = plain_label(f"Something went wrong: {message}\nThe details were written to the log.")
         text.setWordWrap(True)
         self.details = name(QPlainTextEdit(details), "exception_dialog.details")
         self.details.setReadOnly(True)

@@ -17,6 +17,7 @@ from bert_desk.engine.colors import label_color
 from bert_desk.engine.types import Entity
 from bert_desk.ui.highlight import select_range, span_format
 from bert_desk.ui.theme import HIGHLIGHT_TEXT
+from bert_desk.ui.widgets import tip
 
 
 def visible_entities(entities: Iterable[Entity], hidden: Iterable[str] = (), min_score: float = 0.0) -> list[Entity]:
@@ -91,7 +92,7 @@ class EntityView(QTextEdit):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             ent = self.entity_at(self.cursorForPosition(event.pos()).position())
             if ent is not None:
-                QToolTip.showText(event.globalPos(), f"{ent.label} · score {ent.score:.3f}", self.viewport())
+                QToolTip.showText(event.globalPos(), tip(f"{ent.label} · score {ent.score:.3f}"), self.viewport())
             else:
                 QToolTip.hideText()
                 event.ignore()

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QHelpEvent, QText
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from bert_desk.ui.theme import HIGHLIGHT_TEXT
+from bert_desk.ui.widgets import tip
 
 TEXT_SUFFIXES = (".txt", ".md", ".text", "")
 
@@ -125,7 +126,7 @@ class TextEdit(QPlainTextEdit):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             span = self.span_at(self.cursorForPosition(event.pos()).position())
             if span is not None and span.tooltip:
-                QToolTip.showText(event.globalPos(), span.tooltip, self.viewport())
+                QToolTip.showText(event.globalPos(), tip(span.tooltip), self.viewport())
             else:
                 QToolTip.hideText()
                 event.ignore()

@@ -6,11 +6,11 @@ from collections import Counter
 from collections.abc import Iterable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
 from bert_desk.engine.colors import label_color
 from bert_desk.engine.types import Entity
-from bert_desk.ui.widgets import name, swatch
+from bert_desk.ui.widgets import name, plain_label, swatch
 
 
 class Legend(QWidget):
@@ -25,7 +25,7 @@ class Legend(QWidget):
         self._hidden: set[str] = set()
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self._empty = QLabel("No entities yet.")
+        self._empty = plain_label("No entities yet.")
         self._layout.addWidget(self._empty)
         self._layout.addStretch(1)
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QTabWidget, QWidget
 
 from bert_desk.engine.device import DEVICES
 from bert_desk.engine.types import DeviceInfo
@@ -20,7 +20,7 @@ from bert_desk.ui.sentiment_tab import SentimentTab
 from bert_desk.ui.settings import THEMES, Settings
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.theme import apply_theme
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, plain_label, tip
 from bert_desk.worker import InferenceService, JobDone, JobFailed
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
                 tab.picker.set_spec(spec)
         self.setCentralWidget(self.tabs)
 
-        self.device_label = name(QLabel("Device: …"), "status.device")
+        self.device_label = name(plain_label("Device: …"), "status.device")
         self.statusBar().addPermanentWidget(self.device_label)
         self._build_menus()
         self.review = attach_review(self, self.tabs, self.file_menu, self.service, settings,
@@ -211,10 +211,10 @@ class MainWindow(QMainWindow):
     def _on_device(self, event: JobDone | JobFailed) -> None:
         if isinstance(event, JobDone) and isinstance(event.result, DeviceInfo):
             self.device_label.setText(f"Device: {event.result.description}")
-            self.device_label.setToolTip(f"Models run on {event.result.kind}" + (" (fp16)" if event.result.fp16 else ""))
+            self.device_label.setToolTip(tip(f"Models run on {event.result.kind}" + (" (fp16)" if event.result.fp16 else "")))
         elif isinstance(event, JobFailed):
             self.device_label.setText(f"Device: {self._device} — unavailable")
-            self.device_label.setToolTip(event.message)
+            self.device_label.setToolTip(tip(event.message))
             self.statusBar().showMessage(event.message, 10000)
 
     # -- closing ----------------------------------------------------------------------------

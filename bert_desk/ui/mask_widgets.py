@@ -27,7 +27,7 @@ from bert_desk.engine.pretrain import (
     MaskPrediction,
 )
 from bert_desk.ui.theme import HIGHLIGHT_TEXT
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import markup_label, name, plain_label, tip
 
 #: Kind of corruption -> (colour, legend text).
 KIND_STYLE = {
@@ -106,8 +106,7 @@ class CandidatesView(QScrollArea):
         self.bars = []
         body = QWidget()
         layout = QVBoxLayout(body)
-        self.headline = name(QLabel(message), f"{self._prefix}.filled")
-        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline = name(plain_label(message), f"{self._prefix}.filled")
         self.headline.setWordWrap(True)
         layout.addWidget(self.headline)
         layout.addStretch(1)
@@ -122,7 +121,7 @@ class CandidatesView(QScrollArea):
         accent = self.palette().highlight().color().name()
         for number, mask in enumerate(result.masks, start=1):
             hint = " · click a candidate to put it in the sentence" if number == 1 else ""
-            title = QLabel(f"[MASK] {number} (characters {mask.start}–{mask.end}){hint}")
+            title = plain_label(f"[MASK] {number} (characters {mask.start}–{mask.end}){hint}")
             title.setProperty("role", "notice")
             layout.insertWidget(layout.count() - 1, title)
             grid = QGridLayout()
@@ -138,7 +137,7 @@ class CandidatesView(QScrollArea):
                 word.clicked.connect(lambda _c=False, m=mask, c=cand: self._choose(m, c))
                 fill = bar(cand.score, accent, f"{self._prefix}.candidate.{number}.{row + 1}")
                 fill.setAccessibleName(f"{cand.token} {cand.score:.1%}")
-                percent = QLabel(f"{cand.score:.1%}")
+                percent = plain_label(f"{cand.score:.1%}")
                 percent.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 percent.setMinimumWidth(percent.fontMetrics().horizontalAdvance("100.0%") + 4)
                 grid.addWidget(word, row, 0)
@@ -164,19 +163,17 @@ class CorruptionView(QWidget):
     def __init__(self, prefix: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.result: CorruptionResult | None = None
-        self.tokens = name(QLabel(), f"{prefix}.corrupted", "The text as the model sees it during training")
-        self.tokens.setTextFormat(Qt.TextFormat.RichText)
+        self.tokens = markup_label(role=f"{prefix}.corrupted", tooltip="The text as the model sees it during training")
         self.tokens.setWordWrap(True)
         self.tokens.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tokens.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.summary = name(QLabel(), f"{prefix}.corrupt_summary")
+        self.summary = name(plain_label(), f"{prefix}.corrupt_summary")
         self.summary.setWordWrap(True)
         self.legend = name(QWidget(), f"{prefix}.legend")
         legend = QHBoxLayout(self.legend)
         legend.setContentsMargins(0, 0, 0, 0)
         for kind, (color, text) in KIND_STYLE.items():
-            item = name(QLabel(), f"{prefix}.legend.{kind}", text)
-            item.setTextFormat(Qt.TextFormat.RichText)
+            item = markup_label(role=f"{prefix}.legend.{kind}", tooltip=text)
             item.setText(f'<span style="background:{color};color:{HIGHLIGHT_TEXT.name()}">&nbsp;{kind}&nbsp;</span>')
             legend.addWidget(item)
         legend.addStretch(1)
@@ -230,8 +227,7 @@ class NSPMeter(QWidget):
 
     def __init__(self, prefix: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = name(QLabel("Predict to see how likely B is to follow A."), f"{prefix}.nsp")
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label = name(plain_label("Predict to see how likely B is to follow A."), f"{prefix}.nsp")
         font = self.label.font()
         font.setBold(True)
         self.label.setFont(font)
@@ -247,7 +243,7 @@ class NSPMeter(QWidget):
         verdict = "B follows A" if value >= 0.5 else "B does not follow A"
         self.label.setText(f"P(B follows A) = {value:.1%} — {verdict}" + (" (cut to fit)" if truncated else ""))
         self.bar.setValue(round(value * 1000))
-        self.bar.setToolTip(f"{value:.4f}")
+        self.bar.setToolTip(tip(f"{value:.4f}"))
 
     def clear(self, message: str = "Predict to see how likely B is to follow A.") -> None:
         self.value = None

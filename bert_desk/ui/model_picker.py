@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from bert_desk.engine.types import ModelInfo
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, plain_label, tip
 
 EXAMPLES = {
     "sentiment": "distilbert-base-uncased-finetuned-sst-2-english",
@@ -47,8 +47,7 @@ class ModelPicker(QWidget):
         line.setPlaceholderText(f"e.g. {EXAMPLES.get(task, 'a model id or folder')}")
         line.setAccessibleName(f"{tab}.model")
         self.browse = name(QPushButton("Browse…"), f"{tab}.browse", "Use a model saved in a local folder")
-        self.status = name(QLabel(), f"{tab}.model_status")
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status = name(plain_label(), f"{tab}.model_status")
         self.progress = name(QProgressBar(), f"{tab}.model_progress")
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(160)
@@ -56,7 +55,7 @@ class ModelPicker(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Model:"))
+        layout.addWidget(plain_label("Model:"))
         layout.addWidget(self.combo, 2)
         layout.addWidget(self.browse)
         layout.addWidget(self.progress)
@@ -79,7 +78,7 @@ class ModelPicker(QWidget):
     def _add(self, text: str, spec: str) -> None:
         if self.index_of(spec) < 0:
             self.combo.addItem(text, spec)
-            self.combo.setItemData(self.combo.count() - 1, spec, Qt.ItemDataRole.ToolTipRole)
+            self.combo.setItemData(self.combo.count() - 1, tip(spec), Qt.ItemDataRole.ToolTipRole)
 
     def index_of(self, spec: str) -> int:
         return self.combo.findData(spec, SPEC_ROLE)
@@ -133,7 +132,7 @@ class ModelPicker(QWidget):
     def _update_empty_notice(self) -> None:
         if not self.combo.currentText().strip():
             self.status.setText("No model yet: type a Hugging Face id, pick a recent one or Browse… for a folder.")
-            self.status.setToolTip(f"For example {EXAMPLES.get(self.task, '')}")
+            self.status.setToolTip(tip(f"For example {EXAMPLES.get(self.task, '')}"))
 
     # -- loading state ----------------------------------------------------------------------
     def show_loading(self, fraction: float, message: str) -> None:
@@ -146,7 +145,7 @@ class ModelPicker(QWidget):
         self._last_emitted = info.spec
         text = f"{info.name} · {info.backend} · {info.device.kind}"
         self.status.setText(text + (f" — {info.note}" if info.note else ""))
-        self.status.setToolTip(f"{info.spec}\nLabels: {', '.join(info.labels) or '—'}\n{info.device.description}")
+        self.status.setToolTip(tip(f"{info.spec}\nLabels: {', '.join(info.labels) or '—'}\n{info.device.description}"))
 
     def show_failed(self, message: str) -> None:
         self.progress.hide()

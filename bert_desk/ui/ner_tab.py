@@ -8,7 +8,6 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QSlider,
     QTableView,
     QWidget,
@@ -20,7 +19,7 @@ from bert_desk.ui.entity_table import ENTITY_ROLE, EntityTableModel, sorting_pro
 from bert_desk.ui.entity_view import EntityView, visible_entities
 from bert_desk.ui.legend import Legend
 from bert_desk.ui.task_tab import AppContext, TaskTab
-from bert_desk.ui.widgets import name, split
+from bert_desk.ui.widgets import name, plain_label, split
 
 
 class NERTab(TaskTab):
@@ -41,7 +40,7 @@ class NERTab(TaskTab):
         self.min_score.setRange(0, 100)
         self.min_score.setMaximumWidth(180)
         self.min_score.valueChanged.connect(self._threshold_changed)
-        self.min_score_label = name(QLabel("≥ 0.00"), "ner.min_score_value")
+        self.min_score_label = name(plain_label("≥ 0.00"), "ner.min_score_value")
         self.model = EntityTableModel(self)
         self.proxy = sorting_proxy(self.model, self)
         self.table = name(QTableView(), "ner.table")
@@ -59,7 +58,7 @@ class NERTab(TaskTab):
 
         filters = QHBoxLayout()
         filters.addWidget(self.legend, 1)
-        filters.addWidget(QLabel("Min. score:"))
+        filters.addWidget(plain_label("Min. score:"))
         filters.addWidget(self.min_score)
         filters.addWidget(self.min_score_label)
         splitter = split(self.view, self.table, (3, 2))

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from bert_desk.engine.pretrain import MASK_TEXT, CorruptionResult, FillMaskResult, NSPResult
 from bert_desk.ui.mask_widgets import CandidatesView, CorruptionView, NSPMeter, WordStrip
 from bert_desk.ui.task_tab import AppContext, TaskTab
-from bert_desk.ui.widgets import name, split
+from bert_desk.ui.widgets import name, plain_label, split
 from bert_desk.worker import JobCancelled, JobDone, JobFailed
 
 MASK = "[MASK]"
@@ -93,7 +92,7 @@ class PretrainTab(TaskTab):
         corrupt_layout = QVBoxLayout(corrupt_box)
         corrupt_layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Training corruption:"))
+        row.addWidget(plain_label("Training corruption:"))
         row.addWidget(self.seed)
         row.addWidget(self.corrupt_button)
         row.addStretch(1)

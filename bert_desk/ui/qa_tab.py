@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -21,7 +20,7 @@ from bert_desk.engine.types import Answer, QAResult
 from bert_desk.ui.highlight import Span, scroll_to_range, span_format
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.theme import ANSWER, ANSWER_OTHER
-from bert_desk.ui.widgets import name, split
+from bert_desk.ui.widgets import name, plain_label, split, tip
 
 TOP_K = 5
 ANSWER_ROLE = Qt.ItemDataRole.UserRole
@@ -47,8 +46,7 @@ class QATab(TaskTab):
         line.setPlaceholderText("Ask a question about the context…")
         line.setAccessibleName("qa.question")
         line.returnPressed.connect(self.run)
-        self.summary = name(QLabel("Ask a question to find its answer in the context."), "qa.summary")
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary = name(plain_label("Ask a question to find its answer in the context."), "qa.summary")
         self.summary.setWordWrap(True)
         self.summary.setProperty("role", "notice")
         self.answers = name(QListWidget(), "qa.answers", "Top answers; click one to highlight it")
@@ -58,13 +56,13 @@ class QATab(TaskTab):
         self._result_context = ""
 
         ask = QHBoxLayout()
-        ask.addWidget(QLabel("Question:"))
+        ask.addWidget(plain_label("Question:"))
         ask.addWidget(self.question, 1)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.summary)
-        side_layout.addWidget(QLabel("Answers:"))
+        side_layout.addWidget(plain_label("Answers:"))
         side_layout.addWidget(self.answers, 1)
         splitter = split(self.context, side, (3, 2))
         self.layout_.addLayout(ask)
@@ -117,7 +115,7 @@ class QATab(TaskTab):
             snippet = " ".join(ans.text.split())
             item = QListWidgetItem(f"{rank}. {snippet}    ({ans.score:.1%})")
             item.setData(ANSWER_ROLE, ans)
-            item.setToolTip(f"{ans.text}\nscore {ans.score:.4f} · characters {ans.start}–{ans.end}")
+            item.setToolTip(tip(f"{ans.text}\nscore {ans.score:.4f} · characters {ans.start}–{ans.end}"))
             self.answers.addItem(item)
         self.answers.blockSignals(False)
         if not result.answers:

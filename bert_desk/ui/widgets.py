@@ -1,12 +1,19 @@
-"""Small helpers shared by the tabs."""
+"""Small helpers shared by the tabs, and the only ways user text reaches a label or a tooltip.
+
+User text (documents, labels, answers, file names) is never interpreted as markup: `plain_label` makes plain-text
+labels, `tip` makes any text safe as a tooltip, and `markup_label` is for markup the app builds itself from
+escaped pieces. `tests/ui/test_plain_text.py` fails on a `QLabel(`, a tooltip or a rich-text format set
+anywhere else.
+"""
 
 from __future__ import annotations
 
+import html
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -16,8 +23,32 @@ def name(widget: W, role: str, tooltip: str = "") -> W:
     widget.setObjectName(role)
     widget.setAccessibleName(role)
     if tooltip:
-        widget.setToolTip(tooltip)
+        widget.setToolTip(tip(tooltip))
     return widget
+
+
+def tip(text: str) -> str:
+    """`text` as a tooltip that shows it as it is. Qt takes a tooltip that looks like markup for rich
+    text, so a text with a `<` is escaped inside an explicit rich-text block (line breaks and spaces
+    kept); any other text is plain already and stays as it is."""
+    if "<" not in text:
+        return text
+    return f"<qt><div style='white-space:pre-wrap'>{html.escape(text, quote=False)}</div></qt>"
+
+
+def plain_label(text: str = "", role: str = "", tooltip: str = "") -> QLabel:
+    """A label that shows `text` as it is (plain text: never markup, whatever the text holds)."""
+    widget = QLabel(text)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    return name(widget, role, tooltip) if role else widget
+
+
+def markup_label(markup: str = "", role: str = "", tooltip: str = "") -> QLabel:
+    """A label for markup the app builds itself; every piece of user text in it must go through
+    `html.escape` first."""
+    widget = QLabel(markup)
+    widget.setTextFormat(Qt.TextFormat.RichText)
+    return name(widget, role, tooltip) if role else widget
 
 
 def swatch(color: QColor | str, size: int = 12) -> QIcon:

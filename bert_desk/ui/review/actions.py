@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QMenu,
     QProgressBar,
     QPushButton,
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
 from bert_desk.project import Project, ProjectError
 from bert_desk.ui.review.dialogs import ExportDialog, ImportDialog, ask_save_path
 from bert_desk.ui.settings import RecentProjects
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, plain_label, tip
 from bert_desk.worker import InferenceService, JobDone, JobFailed, JobHandle, JobProgress
 
 PROJECT_FILTER = "bert_desk projects (*.bdesk);;All files (*)"
@@ -90,7 +89,7 @@ class ProjectActions(QObject):
     def welcome_page(self) -> QWidget:
         """What the Review tab shows with no project open: New project… and Open project…."""
         page = QWidget()
-        text = QLabel("No project open.\nCreate one and import documents, or open an existing .bdesk project.")
+        text = plain_label("No project open.\nCreate one and import documents, or open an existing .bdesk project.")
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setProperty("role", "notice")
         buttons = QHBoxLayout()
@@ -155,7 +154,7 @@ class ProjectActions(QObject):
         paths = self.recents.paths()
         for path in paths:
             action = self.recent_menu.addAction(Path(path).name)
-            action.setToolTip(path)
+            action.setToolTip(tip(path))
             action.setStatusTip(path)
             action.triggered.connect(lambda _=False, p=path: self.open_project(p))
         if paths:

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,7 +27,7 @@ from bert_desk.ui.review.labels import LabelBar
 from bert_desk.ui.review.qa_panel import QuestionsPanel, effective_answers
 from bert_desk.ui.review.text_view import AnnotationView, Mark, snap_to_words
 from bert_desk.ui.theme import ANSWER, ANSWER_OTHER
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, plain_label
 
 QA_ACTIONS = (("1", "Set answer"), ("0", "No answer"))
 
@@ -53,8 +52,7 @@ class AnnotationPanel(QWidget):
         self.current_qid: int | None = None
         self._focus: Mark | None = None
 
-        self.header = name(QLabel("No document."), "review.doc_info")
-        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.header = name(plain_label("No document."), "review.doc_info")
         self.legend = LabelBar()
         self.snap = name(QCheckBox("Snap to words"), "review.snap", "Widen selections to whole words")
         self.snap.setChecked(True)
@@ -62,9 +60,8 @@ class AnnotationPanel(QWidget):
         self.edit_labels = name(QPushButton("Labels…"), "review.labels", "Edit this task's labels")
         self.edit_labels.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.view = name(AnnotationView(), "review.text", "Select text, then press a label's key (1–9)")
-        self.info = name(QLabel(), "review.selection_info")
-        self.info.setTextFormat(Qt.TextFormat.PlainText)
-        self.doc_label = name(QLabel(), "review.doc_label")
+        self.info = name(plain_label(), "review.selection_info")
+        self.doc_label = name(plain_label(), "review.doc_label")
         self.doc_label.setProperty("role", "headline")
         self.qa = QuestionsPanel()
 

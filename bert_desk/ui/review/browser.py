@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from bert_desk.project import STATUSES, Project
 from bert_desk.ui.review.doc_model import DocumentListModel, Filters
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, plain_label
 
 SEARCH_DELAY_MS = 300
 
@@ -55,7 +54,7 @@ class DocumentBrowser(QWidget):
         self.search = name(QLineEdit(), "review.search", "Show documents containing this text")
         self.search.setPlaceholderText("Search text…")
         self.search.setClearButtonEnabled(True)
-        self.count = name(QLabel(), "review.count")
+        self.count = name(plain_label(), "review.count")
 
         self.model = DocumentListModel(self)
         self.view = name(DocumentTable(), "review.documents", "Documents (Up/Down to move, Right/Left or J/K too)")

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -30,7 +29,7 @@ from bert_desk.project import STATUSES, ProjectError
 from bert_desk.project.exporters import DEFAULT_TASK, EXPORT_FORMATS
 from bert_desk.project.importers import IMPORT_FORMATS, detect_format
 from bert_desk.ui.review.labels import REVIEW_TASKS
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, plain_label
 
 FORMAT_TITLES = {
     "text": "Plain text (whole file = one document)", "lines": "Plain text (one document per line)",
@@ -118,7 +117,7 @@ class ImportDialog(QDialog):
                               "Rename labels as they are read: OLD=NEW, separated by commas")
         self.label_map.setPlaceholderText("e.g. 0=NEGATIVE, 1=POSITIVE")
         self.label_map.textChanged.connect(lambda _t: self.check_label_map())
-        self.map_error = name(QLabel(), "review.import_label_map_error")
+        self.map_error = name(plain_label(), "review.import_label_map_error")
         self.map_error.setStyleSheet("color: #c62828;")
         self.map_error.hide()
         self._suggested_map = ""
@@ -126,7 +125,7 @@ class ImportDialog(QDialog):
         self.source = name(QComboBox(), "review.import_source", "Store the file's annotations as …")
         self.source.addItem("Reviewed annotations", "human")
         self.source.addItem("Model proposals", "model")
-        self.detected = QLabel()
+        self.detected = plain_label()
         self.preview = name(QTableWidget(0, 2), "review.import_preview",
                             "The first rows as they will be imported: text and (renamed) label")
         self.preview.setHorizontalHeaderLabels(["Text", "Label"])
@@ -285,7 +284,7 @@ class ExportDialog(QDialog):
         for key, title in LAYERS:
             self.source.addItem(title, key)
         self._count = count
-        self.summary = name(QLabel(), "review.export_summary")
+        self.summary = name(plain_label(), "review.export_summary")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         name(self.buttons.button(QDialogButtonBox.StandardButton.Ok), "review.export_ok").setText("Export…")
         name(self.buttons.button(QDialogButtonBox.StandardButton.Cancel), "review.export_cancel")

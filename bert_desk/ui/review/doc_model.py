@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from bert_desk.project import DocumentRow, Project
+from bert_desk.ui.widgets import tip
 
 PAGE = 200
 COLUMNS = ("#", "Document", "Status")
@@ -83,7 +84,7 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (str(row.position + 1), row.preview, status)[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Document {row.position + 1} · {row.length:,} characters · {status}\n{row.preview}"
+            return tip(f"Document {row.position + 1} · {row.length:,} characters · {status}\n{row.preview}")
         if role == Qt.ItemDataRole.ForegroundRole and col == 2 and status in STATUS_COLORS:
             return QColor(STATUS_COLORS[status])
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:

@@ -10,13 +10,13 @@ import json
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QPushButton, QWidget
+from PySide6.QtWidgets import QLayout, QLayoutItem, QPushButton, QWidget
 
 from bert_desk.engine.colors import label_color
 from bert_desk.engine.registry import TASKS
 from bert_desk.project import Project
 from bert_desk.ui.theme import label_polarity, polarity_color
-from bert_desk.ui.widgets import name, swatch
+from bert_desk.ui.widgets import name, plain_label, swatch
 
 DEFAULT_LABELS: dict[str, tuple[str, ...]] = {
     "ner": ("PER", "ORG", "LOC", "MISC"),  # CoNLL-2003: what the bundled NER model predicts
@@ -153,7 +153,7 @@ class LabelBar(QWidget):
         self.task = "ner"
         self._buttons: list[QPushButton] = []
         self._layout = FlowLayout(self)
-        self._empty = QLabel("No labels: use Labels… to add some.")
+        self._empty = plain_label("No labels: use Labels… to add some.")
         self._layout.addWidget(self._empty)
         policy = self.sizePolicy()
         policy.setHeightForWidth(True)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from bert_desk.project import STATUSES, Project
 from bert_desk.project.agreement import Agreement, LabelScore
 from bert_desk.ui.review.labels import REVIEW_TASKS
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, plain_label
 from bert_desk.worker import InferenceService, JobDone, JobFailed, JobHandle, JobProgress
 
 JOB_KEY = "review.metrics"  # the service stream of agreement jobs
@@ -52,7 +51,7 @@ class MetricsDialog(QDialog):
         self.project, self.task, self.service = project, task, service
         self.scores: Agreement | None = None
         self.job: JobHandle | None = None  # the running computation (None when idle)
-        self.summary = name(QLabel(), "review.metrics_summary")
+        self.summary = name(plain_label(), "review.metrics_summary")
         self.summary.setWordWrap(True)
         self.statuses: dict[str, QCheckBox] = {}
         for status in STATUSES[1:]:
@@ -75,7 +74,7 @@ class MetricsDialog(QDialog):
         name(close, "review.metrics_close")
 
         row = QHBoxLayout()
-        row.addWidget(QLabel("Count documents that are:"))
+        row.addWidget(plain_label("Count documents that are:"))
         for box in self.statuses.values():
             row.addWidget(box)
         row.addStretch(1)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from bert_desk.project import Answer, Question
-from bert_desk.ui.widgets import name
+from bert_desk.ui.widgets import name, tip
 
 QUESTION_ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -95,7 +95,7 @@ class QuestionsPanel(QWidget):
         for i, q in enumerate(self.questions):
             item = QListWidgetItem(f"{i + 1}. {describe(q, text)}")
             item.setData(QUESTION_ID_ROLE, q.id)
-            item.setToolTip(q.text)
+            item.setToolTip(tip(q.text))
             self.list.addItem(item)
             if q.id == current:
                 row = i

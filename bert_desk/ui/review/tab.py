@@ -14,13 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -39,7 +38,7 @@ from bert_desk.ui.review.metrics import MetricsDialog
 from bert_desk.ui.review.navigation import Navigator
 from bert_desk.ui.review.preannotate_panel import PreannotatePanel
 from bert_desk.ui.settings import RecentProjects, Settings
-from bert_desk.ui.widgets import name, split
+from bert_desk.ui.widgets import name, plain_label, split, tip
 from bert_desk.worker import InferenceService
 
 REVIEWED = ("accepted", "rejected", "skipped")
@@ -69,10 +68,8 @@ class ReviewTab(QWidget):
         self.task_combo = name(QComboBox(), "review.task", "Which annotations to review")
         for key, title in REVIEW_TASKS:
             self.task_combo.addItem(title, key)
-        self.project_name = name(QLabel(), "review.project_name")
-        self.project_name.setTextFormat(Qt.TextFormat.PlainText)
-        self.progress = name(QLabel("No project open."), "review.progress")
-        self.progress.setTextFormat(Qt.TextFormat.PlainText)
+        self.project_name = name(plain_label(), "review.project_name")
+        self.progress = name(plain_label("No project open."), "review.progress")
         self.undo_button = review_button("Undo", "review.undo", "Undo (Ctrl+Z)", lambda: self._undo_redo(False))
         self.redo_button = review_button("Redo", "review.redo", "Redo (Ctrl+Shift+Z)", lambda: self._undo_redo(True))
         self.undo_button.setEnabled(False)
@@ -96,9 +93,8 @@ class ReviewTab(QWidget):
         self.preannotate_panel.finished_run.connect(self._preannotated)
         self.preannotate_panel.failed_run.connect(self.show_error)
         self.error_bar = ErrorBar("review")
-        self.message = name(QLabel(), "review.message")
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.keys_help = QLabel(HELP)
+        self.message = name(plain_label(), "review.message")
+        self.keys_help = plain_label(HELP)
         self.keys_help.setWordWrap(True)
         self.keys_help.setEnabled(False)  # drawn in the muted colour
 
@@ -106,7 +102,7 @@ class ReviewTab(QWidget):
         self.pages.addWidget(self.project_actions.welcome_page())
         self.pages.addWidget(self._main_page())
         top = QHBoxLayout()
-        top.addWidget(QLabel("Task:"))
+        top.addWidget(plain_label("Task:"))
         top.addWidget(self.task_combo)
         top.addSpacing(12)
         top.addWidget(self.project_name)
@@ -222,7 +218,7 @@ class ReviewTab(QWidget):
         self._update_enabled()
         self.project_name.setText(f"{project.path.name}{' (read-only)' if project.read_only else ''} ·"
                                   if project is not None else "")
-        self.project_name.setToolTip(str(project.path) if project is not None else "")
+        self.project_name.setToolTip(tip(str(project.path)) if project is not None else "")
         self.project_actions.set_project(project)
         self.project_changed.emit(project)
         if project is not None:
@@ -312,7 +308,7 @@ class ReviewTab(QWidget):
         counts = {s: project.count(task=self.task, status=s) for s in REVIEWED}
         done = sum(counts.values())
         self.progress.setText(f"{done:,} of {total:,} reviewed")
-        self.progress.setToolTip(", ".join(f"{n:,} {s}" for s, n in counts.items()))
+        self.progress.setToolTip(tip(", ".join(f"{n:,} {s}" for s, n in counts.items())))
 
     # -- navigation, edits and keys ----------------------------------------------------------
     def go_to(self, doc_id: int) -> None:

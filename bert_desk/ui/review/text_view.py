@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
 from bert_desk.engine.offsets import OffsetMap
 from bert_desk.ui.highlight import TextEdit, span_format
+from bert_desk.ui.widgets import tip
 
 MAX_BLOCK = 2000
 
@@ -201,7 +202,7 @@ class AnnotationView(TextEdit):
             py = self.offsets.to_py(self.cursorForPosition(event.pos()).position())
             mark = next((m for m in self._marks if m.start <= py < m.end), None)
             if mark is not None and mark.tooltip:
-                QToolTip.showText(event.globalPos(), mark.tooltip, self.viewport())
+                QToolTip.showText(event.globalPos(), tip(mark.tooltip), self.viewport())
             else:
                 QToolTip.hideText()
             return True
