@@ -192,6 +192,34 @@ def _check_folder(folder: Path, name: str, allow_pickle: bool) -> None:
     raise ModelLoadError(f"'{name}' has no model weights (model.safetensors missing)")
 
 
+# A tokenizer is one of these (Hugging Face's fast tokenizer, WordPiece, SentencePiece, byte-level BPE).
+TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "spiece.model", "sentencepiece.bpe.model", "tokenizer.model",
+                   "vocab.json")
+_TAG = re.compile(r"^(O|[BIESLU][-_].+)$")  # BIO/BIOES entity tags: O, B-PER, I-LOC, ...
+
+
+def _check_tokenizer_files(folder: Path, name: str) -> None:
+    if not any((folder / file).is_file() for file in TOKENIZER_FILES):
+        raise ModelLoadError(f"'{name}' has no tokenizer (none of {', '.join(TOKENIZER_FILES)}): every word "
+                             "would be unknown to it")
+
+
+def check_fit(name: str, task_def: registry.Task, config: Any, tokenizer: Any) -> None:
+    """Refuse a folder whose parts do not belong together, or to the task: a tokenizer of another model
+    (its vocabulary does not match the embeddings), entity tags on a sentiment head."""
+    vocab_size = getattr(config, "vocab_size", None)
+    if isinstance(vocab_size, int) and vocab_size > 0:
+        tokens = len(tokenizer)
+        if tokens > vocab_size or tokens < vocab_size // 2:
+            raise ModelLoadError(f"'{name}' has a tokenizer of {tokens:,} tokens for a model of {vocab_size:,}: "
+                                 "they come from different models")
+    id2label = getattr(config, "id2label", None) or {}
+    labels = [str(label) for label in id2label.values()]
+    if task_def.name == "sentiment" and len(labels) > 1 and all(_TAG.match(label) for label in labels):
+        raise ModelLoadError(f"'{name}' predicts entity tags ({', '.join(labels[:3])}, …): an entity (token "
+                             "classification) model, not a sentiment model")
+
+
 def _load_transformers(spec: str, target: str, name: str, task_def: registry.Task, dev: DeviceInfo,
                        allow_pickle: bool, trust_remote_code: bool) -> LoadedModel:
     folder = Path(target)
@@ -208,12 +236,14 @@ def _load_transformers(spec: str, target: str, name: str, task_def: registry.Tas
     if archs and not any(a.endswith(task_def.head_suffix) for a in archs):
         raise ModelLoadError(f"'{name}' is a {archs[0]} checkpoint, not a {task_def.title} model "
                              f"(needs a *{task_def.head_suffix} head)")
+    _check_tokenizer_files(folder, name)
     try:
         tokenizer = transformers.AutoTokenizer.from_pretrained(folder, trust_remote_code=trust_remote_code)
     except Exception as exc:
         raise ModelLoadError(f"'{name}' has a missing or unreadable tokenizer: {_one_line(exc)}") from None
     if not getattr(tokenizer, "is_fast", False):
         raise ModelLoadError(f"'{name}' needs a fast tokenizer (tokenizer.json) for character offsets")
+    check_fit(name, task_def, config, tokenizer)
     auto_cls = getattr(transformers, task_def.auto_class)
     try:
         model, info = auto_cls.from_pretrained(
