@@ -17,6 +17,7 @@ from typing import Any
 from bert_desk.engine.runtime import (
     Runner,
     check,
+    check_length,
     encoding_features,
     model_inputs,
     pad_id,
@@ -148,6 +149,7 @@ def extract_batch(model: LoadedModel, texts: Sequence[str], *, batch_size: int =
         raise EngineError(f"Model '{model.info.name}' was loaded for {model.info.task}, not ner")
     check(cancel)
     texts = list(texts)
+    check_length(*texts)
     if not texts:
         return []
     if model.nlp is not None:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bert_desk.engine.runtime import Runner, check, model_inputs, require_transformers
+from bert_desk.engine.runtime import Runner, check, check_length, model_inputs, require_transformers
 from bert_desk.engine.types import CancelToken, EngineError, LoadedModel, ProgressFn, no_progress
 
 MLM_PROBABILITY = 0.15
@@ -104,6 +104,18 @@ def _too_long(model: LoadedModel, n: int) -> None:
         raise EngineError(f"Text too long: {n} tokens, this model takes at most {model.info.max_length}")
 
 
+def _head(tok: Any, text: str, tokens: int) -> tuple[str, bool]:
+    """`text` cut after its first `tokens` tokens, and whether anything was cut. A pair truncated
+    'longest first' never keeps more than that of either side, so the cut changes no prediction; it keeps
+    the tokenizer's pair truncation (quadratic in the input) on short inputs. At most 32 characters a
+    token are tokenized."""
+    window = text[: tokens * 32]
+    offsets = tok(window, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+    if len(offsets) > tokens:
+        return window[: offsets[tokens - 1][1]], True
+    return window, len(window) < len(text)
+
+
 def _candidate(tok: Any, token_id: int, score: float) -> MaskCandidate:
     token = tok.convert_ids_to_tokens(token_id)
     text = token[2:] if token.startswith("##") else tok.decode([token_id]).strip()
@@ -117,6 +129,7 @@ def fill_mask(model: LoadedModel, text: str, *, top_k: int = 5, progress: Progre
 
     require_transformers(model, "fill-mask")
     check(cancel)
+    check_length(text)
     tok = model.tokenizer
     if tok.mask_token is None:
         raise EngineError(f"'{model.info.name}' has no mask token: it cannot fill in masks")
@@ -158,20 +171,26 @@ def next_sentence(model: LoadedModel, a: str, b: str, *, progress: ProgressFn = 
     check(cancel)
     if not a.strip() or not b.strip():
         raise EngineError("Next-sentence prediction needs two sentences: fill in A and B")
+    a_in, b_in = a, b
+    check_length(a, b, what="sentence")
     tok = model.tokenizer
+    limit = model.info.max_length
+    (a, cut_a), (b, cut_b) = _head(tok, a, limit), _head(tok, b, limit)
     full = len(tok(a, b)["input_ids"])
-    enc = tok(a, b, truncation="longest_first", max_length=model.info.max_length)
+    enc = tok(a, b, truncation="longest_first", max_length=limit)
     progress(0.0, "Predicting the next sentence…")
     with Runner(model) as runner:
         logits = runner.forward(_tensors(model, enc)).logits[0].float().cpu()
     check(cancel)
     progress(1.0, "Done")
-    return NSPResult(a, b, float(torch.softmax(logits, dim=-1)[0]), full > len(enc["input_ids"]), runner.note)
+    truncated = cut_a or cut_b or full > len(enc["input_ids"])
+    return NSPResult(a_in, b_in, float(torch.softmax(logits, dim=-1)[0]), truncated, runner.note)
 
 
 def corrupt(model: LoadedModel, text: str, *, seed: int = 0, progress: ProgressFn = no_progress,
             cancel: CancelToken | None = None) -> CorruptionResult:
     """Apply the masked-LM training rule to `text` once, reproducibly for `seed` (tokenizer only)."""
+    check_length(text)
     if model.tokenizer is None:
         raise EngineError("Corrupting a text needs a transformers tokenizer")
     check(cancel)

@@ -16,6 +16,7 @@ from typing import Any
 from bert_desk.engine.runtime import (
     Runner,
     check,
+    check_length,
     model_inputs,
     pad_id,
     require_transformers,
@@ -83,6 +84,8 @@ def answer_many(model: LoadedModel, questions: Sequence[str], context: str, *, t
 
     require_transformers(model, "qa")
     check(cancel)
+    check_length(context, what="context")
+    check_length(*questions, what="question")
     if not questions:
         return []
     tok = model.tokenizer

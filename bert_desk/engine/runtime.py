@@ -13,6 +13,17 @@ CPU_TOKENS_PER_BATCH = 2048  # about 0.2 s of a small BERT on two cores
 Features = dict[str, list[int]]
 
 
+MAX_TEXT_CHARS = 2_000_000  # one input: about two minutes on two CPU cores and 1.5 GB; larger is refused
+
+
+def check_length(*texts: str, what: str = "text") -> None:
+    """Refuse an input longer than MAX_TEXT_CHARS before any tokenizing (memory stays bounded)."""
+    for text in texts:
+        if len(text) > MAX_TEXT_CHARS:
+            raise EngineError(f"The {what} has {len(text):,} characters; at most {MAX_TEXT_CHARS:,} are taken at "
+                              "once: split it into several texts")
+
+
 def check(cancel: CancelToken | None) -> None:
     """Raise Cancelled when the token is set."""
     if cancel is not None:

@@ -14,6 +14,7 @@ from typing import Any
 from bert_desk.engine.runtime import (
     Runner,
     check,
+    check_length,
     encoding_features,
     model_inputs,
     pad_id,
@@ -96,6 +97,7 @@ def analyze(model: LoadedModel, text: str, *, with_sentences: bool = True, batch
     """Classify `text` (any length); with_sentences adds a score per sentence."""
     require_transformers(model, "sentiment")
     check(cancel)
+    check_length(text)
     sentences = split_sentences(text) if with_sentences else []
     texts = [text] + [text[s:e] for s, e in sentences]
     with Runner(model) as runner:
@@ -113,6 +115,7 @@ def analyze_batch(model: LoadedModel, texts: Sequence[str], *, batch_size: int =
     """Classify many texts (length-sorted dynamic batches, results in input order, no sentences)."""
     require_transformers(model, "sentiment")
     check(cancel)
+    check_length(*texts)
     with Runner(model) as runner:
         scored = _score_texts(model, runner, list(texts), batch_size=batch_size, progress=progress,
                               cancel=cancel)
