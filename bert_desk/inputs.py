@@ -155,9 +155,33 @@ def _decode(path: Path, data: bytes) -> str:
         raise InputError(str(path), line, f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
+def table_reader(content: str, delimiter: str) -> Any:
+    """A `csv.reader` over a table's text (its `line_num` tells where a row ends). Fields may be as long
+    as a record (not only csv's default 131,072 characters). A TSV is tab-separated text without quoting
+    (SST-2's sentences may start with `"`), unless the file only makes sense quoted: a row whose field
+    count differs from the header's, or a field wrapped in double quotes (a TSV written by a CSV library)."""
+    csv.field_size_limit(MAX_RECORD_BYTES)
+    if delimiter == "\t" and not _quoted_tsv(content):
+        return csv.reader(io.StringIO(content, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
+    return csv.reader(io.StringIO(content, newline=""), delimiter=delimiter, strict=True)
+
+
+def _quoted_tsv(content: str) -> bool:
+    rows = csv.reader(io.StringIO(content, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(rows, None)
+    if header is None:
+        return False
+    for row in rows:
+        if row and len(row) != len(header):
+            return True
+        if any(len(field) >= 2 and field[0] == field[-1] == '"' for field in row):
+            return True
+    return False
+
+
 def _table_reader(path: Path) -> Iterator[list[str]]:
     content = _decode(path, _read_bytes(path))
-    return csv.reader(io.StringIO(content, newline=""), delimiter=TABLE_SUFFIXES.get(path.suffix.lower(), ","))
+    return table_reader(content, TABLE_SUFFIXES.get(path.suffix.lower(), ","))
 
 
 def table_columns(path: str | Path, preview_rows: int = 5) -> tuple[list[str], list[list[str]]]:

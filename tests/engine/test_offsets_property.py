@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bert_desk.engine import ner, qa, sentiment
-from bert_desk.engine.offsets import py_index, utf16_index
+from bert_desk.engine.offsets import cluster_span, py_index, utf16_index
 
 from .spans import assert_span_ok
 
@@ -48,3 +48,23 @@ def test_utf16_roundtrip(text: str, data: st.DataObject) -> None:
     i = data.draw(st.integers(0, len(text)))
     assert utf16_index(text, i) == len(text[:i].encode("utf-16-le")) // 2
     assert py_index(text, utf16_index(text, i)) == i
+
+
+CLUSTER_PIECES = ["a", "e", "B", " ", ".", "\u0301", "\u0308", "\u20dd", "😀", "👍", "\U0001f3fd", "\u200d", "\ufe0f",
+                  "👩", "中", "ש", "\u05b8"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(CLUSTER_PIECES), min_size=1, max_size=20), data=st.data())
+def test_cluster_span_never_splits_what_a_reader_sees_as_one_character(pieces: list[str], data: st.DataObject) -> None:
+    import regex
+
+    text = "".join(pieces)
+    bounds = {0}
+    for match in regex.finditer(r"\X", text):  # Unicode grapheme clusters (UAX #29)
+        bounds.add(match.end())
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    wide_start, wide_end = cluster_span(text, start, end)
+    assert wide_start <= start and wide_end >= end
+    assert wide_start in bounds and wide_end in bounds, (text, start, end, wide_start, wide_end)

@@ -96,3 +96,19 @@ def test_export_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
                             timeout=300, env={**os.environ, "BERT_DESK_DATA_DIR": str(tmp_path / "data")})
     assert result.stdout.startswith('{"text": "document 0')
     assert result.stderr == "" and result.returncode == 0
+
+
+def test_valid_tables_are_read_as_written(tmp_path: Path, project: Project) -> None:
+    long_text = "word " * 40_000  # 200,000 characters: over csv's default field limit
+    big = tmp_path / "big.csv"
+    big.write_text(f"text,label\n{long_text},positive\n", encoding="utf-8")
+    sst = tmp_path / "sst.tsv"  # plain TSV: a sentence may start with a quote, nothing is quoted
+    sst.write_text('sentence\tlabel\n" the movie " is good\t1\nplain "quotes" inside\t0\n', encoding="utf-8")
+    import_file(project, big)
+    import_file(project, sst)
+    texts = [project.document(d).text for d in project.document_ids()]
+    assert texts == [long_text, '" the movie " is good', 'plain "quotes" inside']
+    quoted = tmp_path / "quoted.tsv"  # a TSV written by a CSV library: quoted because of a tab inside
+    quoted.write_text('text\tlabel\n"a\tb"\tpos\n', encoding="utf-8")
+    import_file(project, quoted)
+    assert project.document(project.document_ids()[-1]).text == "a\tb"

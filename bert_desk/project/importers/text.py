@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import io
 from itertools import count
 from pathlib import Path
 
 from bert_desk.engine.runtime import check
 from bert_desk.engine.types import CancelToken
-from bert_desk.inputs import TEXT_COLUMNS, default_column
+from bert_desk.inputs import TEXT_COLUMNS, default_column, table_reader
 from bert_desk.project.errors import ProjectImportError
 from bert_desk.project.importers.common import check_status, read_text, split_lines
 from bert_desk.project.types import Record
@@ -31,7 +30,7 @@ def read_csv(path: Path, *, column: str | None = None, label_column: str | None 
     (default "label" when present) the sentiment label, a "status" column the review status;
     other columns become string meta. Rows with an empty text are skipped."""
     text = read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = table_reader(text, delimiter)
     try:
         header = next(reader)
     except StopIteration:

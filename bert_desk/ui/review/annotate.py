@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from bert_desk.engine.colors import label_color
+from bert_desk.engine.offsets import cluster_span
 from bert_desk.project import AnswerData, Document, Project, Span
 from bert_desk.ui.review import commands as cmd
 from bert_desk.ui.review.labels import LabelBar
@@ -204,7 +205,7 @@ class AnnotationPanel(QWidget):
         start, end = self.view.selection()
         if start < end and self.snap.isChecked():
             start, end = snap_to_words(self.view.text, start, end)
-        return start, end
+        return cluster_span(self.view.text, start, end) if start < end else (start, end)
 
     def _fail(self, message: str) -> bool:
         self._ctx().on_error(message)
