@@ -144,6 +144,23 @@ def test_cli_reads_jsonl_and_prints_jsonl(exe, tiny_models, tmp_path):
     assert answer["question"] == record["question"] and "answers" in answer
 
 
+def test_hostile_inputs_in_the_frozen_app(exe, tiny_models, tmp_path):
+    """The hostile corpus of tests/data/hostile through the shipped executable: JSON lines or a one-line
+    refusal naming the file, never a traceback."""
+    corpus = sorted(p for p in (ROOT / "tests" / "data" / "hostile").iterdir() if p.suffix in (".jsonl", ".txt"))
+    assert len(corpus) >= 10
+    for command in ("ner", "qa"):  # every file in one run: it stops at the first refused file, cleanly
+        result = run([str(exe), command, "--model", str(tiny_models[command]), *map(str, corpus)], tmp_path)
+        assert result.returncode in (0, 2), (command, result.stderr)
+        assert "Traceback" not in result.stderr and "unexpected error" not in result.stderr, (command, result.stderr)
+    for path in corpus:  # and each file on its own
+        single = run([str(exe), "sentiment", "--model", str(tiny_models["sentiment"]), str(path)], tmp_path)
+        assert single.returncode in (0, 2), (path.name, single.stderr)
+        assert "Traceback" not in single.stderr and "unexpected error" not in single.stderr, (path.name, single.stderr)
+        if single.returncode == 2:
+            assert single.stderr.startswith("bert-desk: error: ") and path.name in single.stderr, single.stderr
+
+
 def test_spacy_pipeline_runs_in_the_frozen_app(exe, spacy_ruler_spec, tmp_path):
     """spaCy, its language data and registries (entry points) are bundled."""
     result = run([str(exe), "ner", "--model", spacy_ruler_spec], tmp_path, input="Angela Merkel visited Paris.\n")
