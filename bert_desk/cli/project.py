@@ -75,7 +75,12 @@ def fill_parser(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--status", type=_statuses, help="only documents with these statuses (of --task)")
     add_device_option(p)
 
-    p = sub.add_parser("export", help="write documents and reviewed annotations to a file")
+    from bert_desk.project.exporters import CARRIES
+
+    p = sub.add_parser("export", help="write documents and reviewed annotations to a file",
+                       epilog="What each format keeps:\n" + "\n".join(f"  {fmt:<12} {CARRIES[fmt]}" for fmt in
+                                                                     EXPORT_CHOICES),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("project", metavar="PROJECT")
     p.add_argument("--format", required=True, choices=EXPORT_CHOICES)
     p.add_argument("--status", type=_statuses, help="comma-separated statuses to include (default: all)")

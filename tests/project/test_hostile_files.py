@@ -112,3 +112,14 @@ def test_valid_tables_are_read_as_written(tmp_path: Path, project: Project) -> N
     quoted.write_text('text\tlabel\n"a\tb"\tpos\n', encoding="utf-8")
     import_file(project, quoted)
     assert project.document(project.document_ids()[-1]).text == "a\tb"
+
+
+def test_a_lossy_export_says_what_it_changed(tmp_path: Path, project: Project) -> None:
+    from bert_desk.project.exporters import CARRIES, EXPORT_FORMATS
+
+    project.add_documents(["Angela   Merkel visited Paris.", "one two", "tab\there"])
+    report = export_project(project, "conll", tmp_path / "out.conll", statuses=None)
+    assert report.documents == 3
+    assert any("2 of 3 texts will read back with single spaces" in note for note in report.notes), report.notes
+    assert not export_project(project, "jsonl", tmp_path / "out.jsonl", statuses=None).notes
+    assert set(CARRIES) == set(EXPORT_FORMATS) and CARRIES["conll"].startswith("lossy")

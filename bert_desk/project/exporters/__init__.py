@@ -36,6 +36,17 @@ WRITERS: dict[str, Writer] = {"jsonl": write_jsonl, "spacy": write_docbin, "conl
                               "tsv": _write_tsv}
 EXPORT_FORMATS: tuple[str, ...] = tuple(WRITERS)
 BINARY = {"spacy"}
+# What each format keeps (the export dialog, `bert-desk project export --help` and the README say it).
+CARRIES: dict[str, str] = {
+    "jsonl": "everything: texts exactly, meta, entities, labels, questions and answers, statuses, proposals",
+    "labelstudio": "texts exactly, meta, entities and labels, statuses, model predictions; no questions",
+    "spacy": "texts exactly, entities, labels and statuses; no questions",
+    "squad": "contexts, questions and answers; no entities, labels or statuses",
+    "csv": "texts exactly, the sentiment label and status, meta as columns; no entities or questions",
+    "tsv": "texts exactly, the sentiment label and status, meta as columns; no entities or questions",
+    "conll": "lossy: tokens and entity tags only (spacing becomes single spaces; no labels, questions or "
+             "statuses)",
+}
 # The task whose review status `statuses` filters on (None: any task, see Project.list_documents).
 DEFAULT_TASK: dict[str, str | None] = {"jsonl": None, "spacy": "ner", "conll": "ner", "squad": "qa",
                                        "labelstudio": None, "csv": "sentiment", "tsv": "sentiment"}

@@ -44,13 +44,14 @@ def conll_tokens(record: Record) -> list[tuple[str, str]]:
 
 def write_conll(records: Iterable[Record], out: TextIO, *, task: str | None = None, notes: list[str]) -> int:
     """One sentence per document, `token _ _ TAG`, `-DOCSTART-` when `meta["conll_doc"]` changes."""
-    n = 0
+    n = changed = 0
     last_doc: Any = None
     for record in records:
         pairs = conll_tokens(record)
         if not pairs:
             notes.append(f"CoNLL: document {record.doc_id} has no tokens and was left out")
             continue
+        changed += " ".join(token for token, _ in pairs) != record.text
         doc = record.meta.get("conll_doc")
         if doc is not None and doc != last_doc:
             out.write("-DOCSTART- -X- -X- O\n\n")
@@ -58,6 +59,9 @@ def write_conll(records: Iterable[Record], out: TextIO, *, task: str | None = No
         out.writelines(f"{token} _ _ {tag}\n" for token, tag in pairs)
         out.write("\n")
         n += 1
+    if changed:
+        notes.append(f"CoNLL keeps tokens, not spacing: {changed:,} of {n:,} texts will read back with single "
+                     "spaces between tokens (JSONL keeps texts exactly)")
     return n
 
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from bert_desk.inputs import SST2_LABELS, default_column, format_label_map, parse_label_map
 from bert_desk.project import STATUSES, ProjectError
-from bert_desk.project.exporters import DEFAULT_TASK, EXPORT_FORMATS
+from bert_desk.project.exporters import CARRIES, DEFAULT_TASK, EXPORT_FORMATS
 from bert_desk.project.importers import IMPORT_FORMATS, detect_format
 from bert_desk.ui.review.labels import REVIEW_TASKS
 from bert_desk.ui.widgets import name, plain_label
@@ -285,6 +285,8 @@ class ExportDialog(QDialog):
             self.source.addItem(title, key)
         self._count = count
         self.summary = name(plain_label(), "review.export_summary")
+        self.carries = name(plain_label(), "review.export_carries")
+        self.carries.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         name(self.buttons.button(QDialogButtonBox.StandardButton.Ok), "review.export_ok").setText("Export…")
         name(self.buttons.button(QDialogButtonBox.StandardButton.Cancel), "review.export_cancel")
@@ -292,6 +294,7 @@ class ExportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("Format:", self.format)
+        form.addRow("Keeps:", self.carries)
         form.addRow("Review of:", self.task)
         form.addRow("Statuses:", boxes)
         form.addRow("Annotations:", self.source)
@@ -320,6 +323,7 @@ class ExportDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(n > 0)
 
     def _format_changed(self) -> None:
+        self.carries.setText(CARRIES.get(self.format.currentData(), ""))
         task = DEFAULT_TASK.get(self.format.currentData()) or self._task
         self.task.setCurrentIndex(max(0, self.task.findData(task)))
 

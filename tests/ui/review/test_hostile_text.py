@@ -63,3 +63,15 @@ def test_hostile_labels_and_texts_render_as_plain_text(qtbot: QtBot, make_tab: T
     legend = [b for b in tab.panel.legend.findChildren(QAbstractButton) if LABEL in b.text()]
     assert legend and all(b.sizeHint().width() < 2000 for b in legend)
 
+
+
+def test_export_dialog_says_what_each_format_keeps(qtbot: QtBot) -> None:
+    from bert_desk.project.exporters import CARRIES
+    from bert_desk.ui.review.dialogs import ExportDialog
+
+    dialog = ExportDialog("ner")
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("conll"))
+    assert dialog.carries.text() == CARRIES["conll"] and "lossy" in dialog.carries.text()
+    dialog.format.setCurrentIndex(dialog.format.findData("jsonl"))
+    assert dialog.carries.text().startswith("everything")
