@@ -108,7 +108,9 @@ def qt_message_handler(mode: QtMsgType, context: QMessageLogContext, message: st
 
 
 class ExceptionReporter(QObject):
-    """Logs uncaught exceptions from any thread and shows a dialog (in the GUI thread)."""
+    """The app's one boundary for errors nobody foresaw: logs the traceback of an uncaught exception from
+    any thread, then (in the GUI thread) shows one line with copyable details in the current tab's error
+    bar, or in a dialog while there is no window yet. The app keeps working."""
 
     report = Signal(str, str)
 
@@ -129,6 +131,12 @@ class ExceptionReporter(QObject):
         self.report.emit(f"{exc_type.__name__}: {exc}", details)
 
     def _show(self, message: str, details: str) -> None:
+        current_tab = getattr(self._parent, "current_tab", None)
+        bar = getattr(current_tab(), "error_bar", None) if callable(current_tab) else None
+        if bar is not None:
+            bar.show_error(f"Unexpected error: {message.splitlines()[0] if message else ''} (the details are in the "
+                           f"log: Help ▸ About)", details)
+            return
         dialog = ExceptionDialog(message, details, self._parent)
         dialog.finished.connect(lambda _r, d=dialog: self._dialogs.remove(d) if d in self._dialogs else None)
         self._dialogs.append(dialog)

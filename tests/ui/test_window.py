@@ -152,3 +152,19 @@ def _QtWarning():
 class _Context:
     file = ""
     line = 0
+
+
+def test_an_unexpected_error_shows_in_the_current_tabs_error_bar(qtbot: QtBot, make_window) -> None:
+    window = make_window()
+    reporter = ExceptionReporter()
+    reporter._parent = window
+    try:
+        raise KeyError("<b>boom</b>")
+    except KeyError as exc:
+        reporter.handle(type(exc), exc, exc.__traceback__)
+    bar = window.current_tab().error_bar
+    qtbot.waitUntil(bar.isVisible)
+    assert bar.text().startswith("Unexpected error: KeyError: '<b>boom</b>'") and "log" in bar.text()
+    assert "Traceback" in bar.details.toPlainText() and not reporter._dialogs
+    window.tabs.setCurrentIndex(1)  # the app goes on working
+    assert window.current_tab() is not None
