@@ -123,3 +123,32 @@ def test_a_lossy_export_says_what_it_changed(tmp_path: Path, project: Project) -
     assert any("2 of 3 texts will read back with single spaces" in note for note in report.notes), report.notes
     assert not export_project(project, "jsonl", tmp_path / "out.jsonl", statuses=None).notes
     assert set(CARRIES) == set(EXPORT_FORMATS) and CARRIES["conll"].startswith("lossy")
+
+
+def test_a_full_disk_at_commit_is_a_message_and_changes_nothing(tmp_path: Path, project: Project) -> None:
+    import sqlite3
+
+    project.add_documents(["kept"])
+    conn = project.db.conn
+    assert conn is not None
+
+    class FullDisk:
+        """The connection, except that COMMIT fails as SQLite does when the disk is full."""
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(conn, name)
+
+        def execute(self, sql: str, *args: object) -> object:
+            if sql == "COMMIT":
+                raise sqlite3.OperationalError("database or disk is full")
+            return conn.execute(sql, *args)
+
+    project.db.conn = FullDisk()  # type: ignore[assignment]
+    try:
+        with pytest.raises(ProjectError, match=r"could not be saved .*disk is full"):
+            project.add_documents(["lost"])
+    finally:
+        project.db.conn = conn
+    assert [project.document(d).text for d in project.document_ids()] == ["kept"]
+    project.add_documents(["later"])  # the project keeps working
+    assert project.count() == 2
