@@ -23,6 +23,7 @@ from bert_desk.engine.types import (
     ProgressFn,
     no_progress,
 )
+from bert_desk.engine.words import SPLITTERS
 from bert_desk.paths import bundled_model_dir
 
 _CACHE: dict[tuple[str, str, str, bool, bool], LoadedModel] = {}
@@ -264,8 +265,12 @@ def _load_transformers(spec: str, target: str, name: str, task_def: registry.Tas
     model.eval()
     id2label = getattr(config, "id2label", None) or {}
     labels = tuple(str(id2label[i]) for i in sorted(id2label)) if task_def.name != "qa" else ()
+    splitter = str(getattr(config, "bert_desk_word_splitter", "") or "") if task_def.name == "ner" else ""
+    if splitter and splitter not in SPLITTERS:
+        raise ModelLoadError(f"'{name}' asks for the word splitter {splitter!r}; this bert_desk knows "
+                             f"{', '.join(SPLITTERS)}")
     info_obj = ModelInfo(spec=spec, task=task_def.name, name=name, backend="transformers", device=dev,
-                         labels=labels, max_length=model_max_length(tokenizer, config))
+                         labels=labels, max_length=model_max_length(tokenizer, config), word_splitter=splitter)
     return LoadedModel(info=info_obj, model=model, tokenizer=tokenizer, path=str(folder))
 
 

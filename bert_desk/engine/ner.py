@@ -2,7 +2,8 @@
 
 Transformers: the text is split into overlapping stride windows; a token seen in several windows takes
 the prediction of the window where it sits farthest from the window edge. Sub-tokens are grouped into
-words with `word_ids`, and a word takes the label and score of its FIRST sub-token (the "first" strategy:
+words with `word_ids`: the words of the model's own word splitter when its config names one
+(`engine.words`: CoNLL-style words for a model trained on CoNLL), else the tokenizer's. A word takes the label and score of its FIRST sub-token (the "first" strategy:
 fine-tuning scripts label only the first sub-token, so later ones carry no trained signal). Words are then
 merged into entities from BIO / BIOES / BILOU tags, or plain IO labels (consecutive words with the same
 type). `Entity.score` is the mean of its words' scores. spaCy: `doc.ents` with score 1.0.
@@ -34,6 +35,7 @@ from bert_desk.engine.types import (
     ProgressFn,
     no_progress,
 )
+from bert_desk.engine.words import split_words
 
 _TAG = re.compile(r"^([BIESLU])[-_](.+)$")
 Word = tuple[int, int, str, float]  # start, end, label, score
@@ -86,8 +88,13 @@ def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, ba
     import torch
 
     max_len = lm.info.max_length
-    enc = lm.tokenizer(list(texts), truncation=True, max_length=max_len, stride=window_stride(max_len),
-                       return_overflowing_tokens=True, return_offsets_mapping=True)
+    style = lm.info.word_splitter
+    # The model's own words (see `engine.words`), as character spans of each text; None: the tokenizer's.
+    spans = [split_words(text, style) for text in texts] if style else None
+    inputs: Any = [[text[a:b] for a, b in words] for text, words in zip(texts, spans, strict=True)] if spans \
+        else list(texts)
+    enc = lm.tokenizer(inputs, is_split_into_words=spans is not None, truncation=True, max_length=max_len,
+                       stride=window_stride(max_len), return_overflowing_tokens=True, return_offsets_mapping=True)
     outputs = run_batches(runner, encoding_features(enc, model_inputs(lm)), keys=("logits",),
                           pad_id=pad_id(lm), batch_size=batch_size, progress=progress, cancel=cancel,
                           message="Windows", token_level=True)
@@ -111,6 +118,9 @@ def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, ba
             start, end = offsets[p]
             if end <= start:
                 continue
+            if spans is not None:  # offsets count from the start of the token's word
+                base = spans[owner][word_ids[p]][0]
+                start, end = start + base, end + base
             key = (start, end, word_ids[p])
             distance = min(p - first, last - p)
             if key not in seen or distance > seen[key][0]:

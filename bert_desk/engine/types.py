@@ -73,6 +73,7 @@ class ModelInfo:
     labels: tuple[str, ...] = ()
     max_length: int = 512
     note: str = ""  # e.g. "CUDA out of memory: ran on CPU"
+    word_splitter: str = ""  # NER: the words its training data had (engine.words); "": the tokenizer's
 
 
 @dataclass(frozen=True)
