@@ -108,6 +108,8 @@ def train(cfg: TrainConfig, *, progress: ProgressFn = no_progress, cancel: Cance
         valid_ds = D.encode_tokens(tokenizer, valid_ex, label2id, cfg.max_length)
     model = model_cls.from_pretrained(base, num_labels=len(labels), id2label=id2label, label2id=label2id,
                                       ignore_mismatched_sizes=True)
+    if cfg.task == "ner":  # trained on pre-split tokens (CoNLL-style files): the engine splits text the same way
+        model.config.bert_desk_word_splitter = "conll"
 
     def compute_metrics(pred: Any) -> dict[str, float]:
         result = _decode_metrics(cfg.task, pred.predictions, pred.label_ids, id2label)

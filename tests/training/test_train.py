@@ -110,7 +110,9 @@ def test_ner_cli_train_then_evaluate_json(tiny_models: dict[str, Path], tmp_path
     assert rc == 0
     assert "entity F1" in capsys.readouterr().out
     exported = tmp_path / "exported"
-    labels = json.loads((exported / "config.json").read_text())["id2label"]
+    config = json.loads((exported / "config.json").read_text())
+    assert config["bert_desk_word_splitter"] == "conll"  # trained on CoNLL words: the engine splits text so
+    labels = config["id2label"]
     assert labels == {"0": "O", "1": "B-LOC", "2": "I-LOC", "3": "B-ORG", "4": "I-ORG", "5": "B-PER", "6": "I-PER"}
     rc = main(["evaluate", "ner", "--model", str(exported), "--data", str(data), "--json", "--limit", "4"])
     assert rc == 0
