@@ -21,6 +21,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 import bert_desk
+from bert_desk import display_check
 from bert_desk.engine.device import DEVICES
 from bert_desk.options import model_option
 from bert_desk.paths import log_file, resource
@@ -102,9 +103,13 @@ _QT_LEVELS = {
 
 
 def qt_message_handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
-    """Route Qt's own messages into Python logging (logger `qt`)."""
+    """Route Qt's own messages into Python logging (logger `qt`); a fatal one (Qt aborts next) also goes
+    to stderr, so a failed start is never silent."""
     where = f" ({context.file}:{context.line})" if context.file else ""
     logging.getLogger("qt").log(_QT_LEVELS.get(mode, logging.WARNING), "%s%s", message, where)
+    if mode == QtMsgType.QtFatalMsg:
+        print(f"bert-desk: Qt: {message.splitlines()[0] if message else 'fatal error'} (log: {log_file()})",
+              file=sys.stderr, flush=True)
 
 
 class ExceptionReporter(QObject):
@@ -154,6 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_path = setup_logging()
     qInstallMessageHandler(qt_message_handler)
     ns = parse_args(args)  # exits with a usage message on bad options, before any window
+    if display_check.uses_xcb() and (missing := display_check.missing_libraries()):
+        log.error("Cannot open the window: %s", display_check.install_hint(missing))
+        print(f"bert-desk: error: {display_check.install_hint(missing)}", file=sys.stderr)
+        return 2
     app = ensure_app(ns.qt_args)
     reporter = ExceptionReporter()
     reporter.install()

@@ -17,3 +17,5 @@ fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 "$VENV/bin/python" -m pip install --quiet -e ".[test,train]"
 echo "bert_desk is set up in $VENV (versions from $LOCK)"
+# The window (Qt's X11 platform) needs a few system libraries: say which are missing, and how to get them.
+"$VENV/bin/python" -m bert_desk.display_check || true
