@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-from bert_desk.ui.widgets import name, plain_label
+from bert_desk.ui.widgets import name, never_widen, plain_label
 
 
 class ErrorBar(QFrame):
@@ -17,8 +17,7 @@ class ErrorBar(QFrame):
         name(self, f"{prefix}.error")
         self.setProperty("role", "error")  # style hook (resources/styles/app.qss)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.message = name(plain_label(), f"{prefix}.error_message")
-        self.message.setWordWrap(True)
+        self.message = never_widen(name(plain_label(), f"{prefix}.error_message"))
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details = name(QPlainTextEdit(), f"{prefix}.error_details")
         self.details.setReadOnly(True)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from bert_desk.engine.types import ModelInfo
-from bert_desk.ui.widgets import name, plain_label, tip
+from bert_desk.ui.widgets import name, never_widen, plain_label, tip
 
 EXAMPLES = {
     "sentiment": "distilbert-base-uncased-finetuned-sst-2-english",
@@ -47,7 +47,7 @@ class ModelPicker(QWidget):
         line.setPlaceholderText(f"e.g. {EXAMPLES.get(task, 'a model id or folder')}")
         line.setAccessibleName(f"{tab}.model")
         self.browse = name(QPushButton("Browse…"), f"{tab}.browse", "Use a model saved in a local folder")
-        self.status = name(plain_label(), f"{tab}.model_status")
+        self.status = never_widen(name(plain_label(), f"{tab}.model_status"))
         self.progress = name(QProgressBar(), f"{tab}.model_progress")
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(160)
@@ -150,6 +150,7 @@ class ModelPicker(QWidget):
     def show_failed(self, message: str) -> None:
         self.progress.hide()
         self.status.setText(f"Not loaded: {message}")
+        self.status.setToolTip(tip(message))
 
     def show_cancelled(self) -> None:
         self.progress.hide()

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QLabel, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -41,6 +41,15 @@ def plain_label(text: str = "", role: str = "", tooltip: str = "") -> QLabel:
     widget = QLabel(text)
     widget.setTextFormat(Qt.TextFormat.PlainText)
     return name(widget, role, tooltip) if role else widget
+
+
+def never_widen(label: QLabel) -> QLabel:
+    """Let a label that shows messages take the width it is given, never more: long text wraps (a long word
+    is cut at the label's edge) instead of widening the window; the whole text stays in the label."""
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    label.setMinimumWidth(0)
+    return label
 
 
 def markup_label(markup: str = "", role: str = "", tooltip: str = "") -> QLabel:

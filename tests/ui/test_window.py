@@ -168,3 +168,18 @@ def test_an_unexpected_error_shows_in_the_current_tabs_error_bar(qtbot: QtBot, m
     assert "Traceback" in bar.details.toPlainText() and not reporter._dialogs
     window.tabs.setCurrentIndex(1)  # the app goes on working
     assert window.current_tab() is not None
+
+
+def test_a_long_error_never_widens_the_window(qtbot: QtBot, make_window) -> None:
+    window = make_window()
+    window.resize(1024, 700)
+    window.show()
+    before = window.minimumSizeHint().width()
+    long = "Could not locate the model at /" + "very-long-folder-name" * 60 + " while offline " + "x" * 500
+    tab = window.current_tab()
+    tab.picker.show_failed(long)
+    tab.error_bar.show_error(long, "details")
+    qtbot.wait(50)
+    assert window.minimumSizeHint().width() <= max(before, 1024)
+    assert window.width() <= 1024
+    assert tab.picker.status.text() == f"Not loaded: {long}"  # all of it is there, wrapped, not cut mid-word
