@@ -62,6 +62,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.review = attach_review(self, self.tabs, self.file_menu, self.service, settings,
                                     device=lambda: self._device)
+        # A project opened, imported or refused from the File menu shows where the user can see it.
+        for signal in (self.review.project_actions.opened, self.review.project_actions.error,
+                       self.review.project_actions.imported):
+            signal.connect(self._show_review)
         self.tabs.setCurrentIndex(min(max(0, settings.current_tab()), self.tabs.count() - 1))
         geometry = settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
@@ -72,6 +76,9 @@ class MainWindow(QMainWindow):
         # every picker that offers NER models.
         spacy_job = self.service.submit("app.spacy", "spacy_models")
         spacy_job.done.connect(self._on_spacy_models)
+
+    def _show_review(self, *_args: object) -> None:
+        self.tabs.setCurrentWidget(self.review)
 
     def _on_spacy_models(self, event: JobDone) -> None:
         specs = [f"spacy:{package}" for package in event.result]

@@ -183,3 +183,14 @@ def test_a_long_error_never_widens_the_window(qtbot: QtBot, make_window) -> None
     assert window.minimumSizeHint().width() <= max(before, 1024)
     assert window.width() <= 1024
     assert tab.picker.status.text() == f"Not loaded: {long}"  # all of it is there, wrapped, not cut mid-word
+
+
+def test_a_project_error_from_another_tab_shows_in_the_review_tab(qtbot: QtBot, make_window, tmp_path) -> None:
+    window = make_window()
+    window.tabs.setCurrentWidget(window.sentiment)
+    notes = tmp_path / "notes.bdesk"
+    notes.write_text("just some text", encoding="utf-8")
+    assert not window.review.project_actions.open_project(notes)
+    assert window.tabs.currentWidget() is window.review
+    assert "not a bert_desk project" in window.review.error_bar.text()
+    assert "damaged" not in window.review.error_bar.text()
