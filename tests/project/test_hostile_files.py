@@ -152,3 +152,21 @@ def test_a_full_disk_at_commit_is_a_message_and_changes_nothing(tmp_path: Path, 
     assert [project.document(d).text for d in project.document_ids()] == ["kept"]
     project.add_documents(["later"])  # the project keeps working
     assert project.count() == 2
+
+
+def test_conll_named_txt_is_recognised_and_round_trips_line_for_line(tmp_path: Path, project: Project) -> None:
+    from bert_desk.project.importers import detect_format
+
+    source = tmp_path / "valid.txt"
+    source.write_text("-DOCSTART- -X- -X- O\n\nCRICKET NNP B-NP O\n- : O O\nLEICESTERSHIRE NNP B-NP B-ORG\n\n"
+                      "LONDON NNP B-NP B-LOC\n1996-08-30 CD I-NP O\n\n-DOCSTART- -X- -X- O\n\n"
+                      "Phil NNP B-NP B-PER\nSimmons NNP I-NP I-PER\n\n", encoding="utf-8")
+    assert detect_format(source) == "conll"
+    plain = tmp_path / "notes.txt"
+    plain.write_text("Angela Merkel visited Paris.\nA second line of text.\n", encoding="utf-8")
+    assert detect_format(plain) == "lines"
+    assert len(import_file(project, source)) == 3
+    assert project.document(project.document_ids()[0]).text == "CRICKET - LEICESTERSHIRE"
+    out = tmp_path / "back.txt"
+    export_project(project, "conll", out, statuses=None)
+    assert out.read_text(encoding="utf-8") == source.read_text(encoding="utf-8")

@@ -145,7 +145,8 @@ def test_conll(tmp_path: Path, project: Project) -> None:
     ids = import_file(project, write(tmp_path / "a.conll", CONLL))
     docs = [project.document(i) for i in ids]
     assert [d.text for d in docs] == ["EU rejects German call .", "Peter Blackburn Ba\u0308r 😀", "東京 大阪 e\u0301"]
-    assert [d.meta for d in docs] == [{"conll_doc": 0}, {"conll_doc": 0}, {"conll_doc": 1}]
+    assert [d.meta["conll_doc"] for d in docs] == [0, 0, 1]
+    assert docs[0].meta["conll_columns"][:2] == [["NNP", "B-NP"], ["VBZ", "B-VP"]]  # kept for a line-for-line export
     assert spans(project, ids[0]) == [("EU", "ORG"), ("German", "MISC")]
     assert spans(project, ids[1]) == [("Peter Blackburn Ba\u0308r", "PER")]  # IOB1
     assert spans(project, ids[2]) == [("東京", "LOC"), ("大阪", "LOC"), ("e\u0301", "MISC")]

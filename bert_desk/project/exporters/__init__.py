@@ -44,8 +44,8 @@ CARRIES: dict[str, str] = {
     "squad": "contexts, questions and answers; no entities, labels or statuses",
     "csv": "texts exactly, the sentiment label and status, meta as columns; no entities or questions",
     "tsv": "texts exactly, the sentiment label and status, meta as columns; no entities or questions",
-    "conll": "lossy: tokens and entity tags only (spacing becomes single spaces; no labels, questions or "
-             "statuses)",
+    "conll": "lossy: tokens and entity tags (and the POS/chunk columns of an imported CoNLL file); spacing "
+             "becomes single spaces; no labels, questions or statuses",
 }
 # The task whose review status `statuses` filters on (None: any task, see Project.list_documents).
 DEFAULT_TASK: dict[str, str | None] = {"jsonl": None, "spacy": "ner", "conll": "ner", "squad": "qa",

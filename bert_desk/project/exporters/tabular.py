@@ -43,7 +43,8 @@ def conll_tokens(record: Record) -> list[tuple[str, str]]:
 
 
 def write_conll(records: Iterable[Record], out: TextIO, *, task: str | None = None, notes: list[str]) -> int:
-    """One sentence per document, `token _ _ TAG`, `-DOCSTART-` when `meta["conll_doc"]` changes."""
+    """One sentence per document, `token POS CHUNK TAG` (the imported middle columns, else `_ _`),
+    `-DOCSTART-` when `meta["conll_doc"]` changes."""
     n = changed = 0
     last_doc: Any = None
     for record in records:
@@ -56,7 +57,13 @@ def write_conll(records: Iterable[Record], out: TextIO, *, task: str | None = No
         if doc is not None and doc != last_doc:
             out.write("-DOCSTART- -X- -X- O\n\n")
         last_doc = doc
-        out.writelines(f"{token} _ _ {tag}\n" for token, tag in pairs)
+        kept = record.meta.get("conll_columns")
+        if isinstance(kept, list) and len(kept) == len(pairs) and all(isinstance(c, list) for c in kept):
+            middles = [" ".join(str(c) for c in columns) for columns in kept]  # the imported POS and chunk
+        else:
+            middles = ["_ _"] * len(pairs)
+        out.writelines(f"{token} {middle} {tag}\n" if middle else f"{token} {tag}\n"
+                       for (token, tag), middle in zip(pairs, middles, strict=True))
         out.write("\n")
         n += 1
     if changed:

@@ -17,7 +17,7 @@ from bert_desk.engine.runtime import check
 from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 from bert_desk.project.errors import ProjectError, ProjectImportError
 from bert_desk.project.importers.common import MALFORMED, malformed
-from bert_desk.project.importers.conll import read_conll
+from bert_desk.project.importers.conll import looks_like_conll, read_conll
 from bert_desk.project.importers.docbin import read_docbin
 from bert_desk.project.importers.jsonl import read_jsonl
 from bert_desk.project.importers.labelstudio import read_labelstudio
@@ -58,10 +58,12 @@ def _depth(text: str, end: int) -> int:
 
 
 def detect_format(path: str | Path) -> str:
-    """Format from the extension (`.txt` -> lines); `.json` is told apart by its content (its start, when the
-    top-level "data" value shows there, otherwise the parsed file)."""
+    """Format from the extension (`.txt` -> lines, unless its content is CoNLL columns); `.json` is told apart
+    by its content (its start, when the top-level "data" value shows there, otherwise the parsed file)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in (".txt", "") and looks_like_conll(path):
+        return "conll"  # CoNLL-2003's own files are .txt: token columns and a tag on every line
     if suffix in _BY_SUFFIX:
         return _BY_SUFFIX[suffix]
     if suffix == ".json":
