@@ -3,7 +3,7 @@
 JSON object per input.
 
 - `sentiment FILE…` / `ner FILE…`: one text per line or JSONL {"text"}, run in batches.
-- `qa FILE…`: JSONL {"question", "context"} -> {"question", "no_answer", "answers": […]}.
+- `qa FILE…`: JSONL {"question", "context"} -> {"question", "no_answer", "answers": […]}, in batches.
 - `fill-mask FILE…`: texts with [MASK] -> {"text", "filled", "masks": [{"start", "end", "candidates"}…]}.
 - `next-sentence FILE…`: JSONL {"a", "b"} -> {"is_next": probability that b follows a}.
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from bert_desk.cli._util import add_device_option, add_files_argument, chunks, emit, input_errors, records
 from bert_desk.engine import registry
-from bert_desk.engine.types import EngineError, LoadedModel
+from bert_desk.engine.types import EngineError, LoadedModel, ModelLoadError
 from bert_desk.inputs import Record, require_text
 from bert_desk.terminal import progress_line
 
@@ -93,9 +93,18 @@ def _run_chunked(task: registry.Task, args: argparse.Namespace, progress: Callab
                     result = task.single(model, *fields, **options)
                 emit(task.to_json(result))
         else:
-            inputs = [fields[0] if len(fields) == 1 else tuple(fields)
-                      for fields in (_fields(task, record) for record in chunk)]
-            for result in task.batch(model, inputs, batch_size=args.batch_size, progress=progress, **options):
+            fields_of = [_fields(task, record) for record in chunk]
+            inputs = [fields[0] if len(fields) == 1 else tuple(fields) for fields in fields_of]
+            try:
+                results = task.batch(model, inputs, batch_size=args.batch_size, progress=progress, **options)
+            except ModelLoadError:
+                raise
+            except EngineError:  # one input was refused: find it, to name its file and line
+                for record, fields in zip(chunk, fields_of, strict=True):
+                    with input_errors(record):
+                        task.single(model, *fields, **options)
+                raise
+            for result in results:
                 emit(task.to_json(result))
         sys.stdout.flush()
     return 0

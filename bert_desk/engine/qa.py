@@ -80,23 +80,34 @@ def answer_many(model: LoadedModel, questions: Sequence[str], context: str, *, t
                 max_answer_len: int = 30, max_length: int = 384, doc_stride: int = 128, batch_size: int = 16,
                 progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[QAResult]:
     """Answer several questions over one context; one QAResult per question, in order."""
+    return answer_batch(model, [(question, context) for question in questions], top_k=top_k,
+                        max_answer_len=max_answer_len, max_length=max_length, doc_stride=doc_stride,
+                        batch_size=batch_size, progress=progress, cancel=cancel)
+
+
+def answer_batch(model: LoadedModel, pairs: Sequence[tuple[str, str]], *, top_k: int = 5,
+                 max_answer_len: int = 30, max_length: int = 384, doc_stride: int = 128, batch_size: int = 16,
+                 progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[QAResult]:
+    """Answer many (question, context) pairs: the windows of all pairs share length-sorted batches;
+    one QAResult per pair, in order, the same answers as one pair at a time."""
     import torch
 
     require_transformers(model, "qa")
     check(cancel)
-    check_length(context, what="context")
-    check_length(*questions, what="question")
-    if not questions:
+    check_length(*(context for _, context in pairs), what="context")
+    check_length(*(question for question, _ in pairs), what="question")
+    if not pairs:
         return []
     tok = model.tokenizer
-    qs = [q.strip() for q in questions]
+    qs = [question.strip() for question, _ in pairs]
+    contexts = [context for _, context in pairs]
     if not all(qs):
         raise EngineError("Empty question")
     question_first = getattr(tok, "padding_side", "right") == "right"
     max_len = max(8, min(max_length, model.info.max_length))
-    windows: list[tuple[int, Any, int]] = []  # (question index, encoding, window index in it)
+    windows: list[tuple[int, Any, int]] = []  # (pair index, encoding, window index in it)
     for q_index, question in enumerate(qs):
-        enc = _encode(tok, question, context, question_first, max_len, doc_stride)
+        enc = _encode(tok, question, contexts[q_index], question_first, max_len, doc_stride)
         windows.extend((q_index, enc, i) for i in range(len(enc["input_ids"])))
     inputs = model_inputs(model)
     features = [{k: list(enc[k][i]) for k in inputs if k in enc} for _, enc, i in windows]
@@ -129,7 +140,7 @@ def answer_many(model: LoadedModel, questions: Sequence[str], context: str, *, t
         slot["cands"].extend((offsets[a][0], offsets[b][1], v) for a, b, v in picks)
     results = []
     allow_null = handles_no_answer(model)
-    for question, slot in zip(questions, per_q, strict=True):
+    for (question, context), slot in zip(pairs, per_q, strict=True):
         if slot["null"] is None:  # no window at all (cannot happen: every question gets one)
             results.append(QAResult(question=question, answers=(), no_answer=True, note=note))
             continue

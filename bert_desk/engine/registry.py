@@ -116,7 +116,7 @@ TASKS: dict[str, Task] = {
         command=Command("score texts: one per line or JSONL {\"text\"}")),
     "qa": Task(
         "qa", "Question answering", "AutoModelForQuestionAnswering", "ForQuestionAnswering",
-        single=_engine("qa:answer"), batch=None, inputs=("question", "context"),
+        single=_engine("qa:answer"), batch=_engine("qa:answer_batch"), inputs=("question", "context"),
         to_json=_engine("qa:to_json"), summary=_engine("qa:summary"),
         sample={"question": "Where did Angela Merkel go?", "context": "Angela Merkel visited Paris in May."},
         command=Command("answer JSONL {\"question\", \"context\"}", options=(Option("top_k", 3),))),

@@ -65,9 +65,10 @@ def test_single_and_batch_entries_agree(name: str, task_models: dict[str, Loaded
     task = registry.get(name)
     assert task.batch is not None
     model = task_models[name]
-    batch = task.batch(model, TEXTS, batch_size=2)
-    singles = [task.single(model, text) for text in TEXTS]
-    assert len(batch) == len(TEXTS)
+    inputs: list = list(TEXTS) if len(task.inputs) == 1 else [("who is it ?", text) for text in TEXTS]
+    batch = task.batch(model, inputs, batch_size=2)
+    singles = [task.single(model, *(item if isinstance(item, tuple) else (item,))) for item in inputs]
+    assert len(batch) == len(inputs)
     for one, many in zip(singles, batch, strict=True):
         assert _close(task.to_json(one), task.to_json(many)), (task.to_json(one), task.to_json(many))
 
@@ -127,3 +128,20 @@ def test_a_task_added_to_the_table_is_a_command_model_and_selftest(
     with pytest.raises(SystemExit):  # not in the table: neither a command nor a --model key
         main(["--model", f"sentiment={spec}", "sentiment", str(data)])
     assert "TASK in shout," in capsys.readouterr().err
+
+
+def test_qa_batch_gives_the_answers_of_one_pair_at_a_time(tiny_models: dict[str, Path]) -> None:
+    import pytest as _pytest
+
+    from bert_desk.engine import loading, qa
+
+    model = loading.load_model(str(tiny_models["qa"]), "qa", device="cpu")
+    context = "Angela Merkel visited Paris in May . " * 30  # several windows
+    pairs = [("who visited paris ?", context), ("when ?", "the team won the game in may ."),
+             ("what ?", context[:200]), ("where did she go ?", context)]
+    batched = qa.answer_batch(model, pairs, top_k=3, batch_size=4)
+    for (question, ctx), got in zip(pairs, batched, strict=True):
+        alone = qa.answer(model, question, ctx, top_k=3)
+        assert [(a.start, a.end, a.text) for a in got.answers] == [(a.start, a.end, a.text) for a in alone.answers]
+        assert [a.score for a in got.answers] == _pytest.approx([a.score for a in alone.answers], abs=1e-4)
+        assert got.no_answer == alone.no_answer and got.windows == alone.windows
