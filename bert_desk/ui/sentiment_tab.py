@@ -24,6 +24,14 @@ def sentence_tooltip(label: str, score: float, scores: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
+def sentence_summary(result: SentimentResult) -> str:
+    """How the sentences went, most frequent label first: "3 positive · 3 negative"."""
+    counts: dict[str, int] = {}
+    for sentence in result.sentences:
+        counts[sentence.label] = counts.get(sentence.label, 0) + 1
+    return " · ".join(f"{n} {label.lower()}" for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 class SentimentTab(TaskTab):
     tab_id = "sentiment"
     task = "sentiment"
@@ -83,10 +91,13 @@ class SentimentTab(TaskTab):
 
     def show_result(self, result: SentimentResult) -> None:
         self._result = result
-        note = getattr(result, "note", "")
-        if result.windows > 1:
-            note = f"Long text: scored in {result.windows} overlapping windows." + (f" {note}" if note else "")
-        self.result_view.set_scores(result.label, result.score, result.scores, note)
+        parts = ["The verdict is the whole text's" + (f", scored in {result.windows} overlapping windows"
+                                                      if result.windows > 1 else "") + "."]
+        if len(result.sentences) > 1:
+            parts.append(f"Sentences: {sentence_summary(result)} (shaded in the text).")
+        if getattr(result, "note", ""):
+            parts.append(result.note)
+        self.result_view.set_scores(result.label, result.score, result.scores, " ".join(parts))
         self.shade_sentences(result)
 
     def shade_sentences(self, result: SentimentResult) -> None:

@@ -44,6 +44,11 @@ def test_run_shows_verdict_bars_and_shaded_sentences(qtbot: QtBot, make_window: 
         assert cursor.selectedText() == TEXT[sent.start:sent.end]
         assert span.tooltip.startswith(sent.label) and "positive:" in span.tooltip
     assert tab.editor.span_at(spans[1].start) is spans[1]
+    # the headline says it is the whole text's verdict, and how the sentences went beside it
+    counts = {label: sum(s.label == label for s in result.sentences) for label in {s.label for s in result.sentences}}
+    note = tab.result_view.note.text()
+    assert note.startswith("The verdict is the whole text's")
+    assert all(f"{n} {label}" in note for label, n in counts.items()), note
     assert "Device: CPU" in window.device_label.text() or window.device_label.text().startswith("Device: cpu")
     tab.editor.insertPlainText("more")
     assert tab.editor.spans() == []
