@@ -47,6 +47,7 @@ class PretrainTab(TaskTab):
         self.words.word_clicked.connect(self.toggle_mask)
         self.input.textChanged.connect(self.words.set_text)
         self.input.textEdited.connect(lambda _text: self._restore.clear())  # typing forgets masked words
+        self.input.textEdited.connect(self._edited)
         self.input.setText(ctx.settings.last_input(f"{t}.input"))
         self._restore: dict[int, str] = {}  # start of a [MASK] we put in -> the word it replaced
         self.top_k = name(QSpinBox(), f"{t}.top_k", "Candidates shown per [MASK]")
@@ -220,10 +221,20 @@ class PretrainTab(TaskTab):
         if not busy and self.busy():
             self.cancel_button.setEnabled(True)
 
+    def _edited(self, text: str) -> None:
+        """Typing makes the candidates of the old sentence stale: they go, with a word saying so."""
+        if self.candidates.result is not None and self.candidates.result.text != text:
+            self.candidates.clear("The sentence changed: press Run (Ctrl+Enter) for its candidates.")
+
     def preload(self, spec: str) -> None:
         """Load the picked checkpoint with its masked-LM head (a missing head shows at once)."""
         self.ctx.settings.set_last_model(self.tab_id, spec)
+        self.result_outdated(f"another model was chosen ({spec}): press Run")
         self.start_job("load", "load", "fill-mask", spec=spec)
+
+    def result_outdated(self, why: str) -> None:
+        if self.candidates.result is not None:
+            self.candidates.clear(f"No candidates: {why}.")
 
     def on_side_event(self, key: str, event: object) -> None:
         """Results and errors of the NSP and Corrupt streams."""

@@ -89,6 +89,12 @@ class SentimentTab(TaskTab):
         if self._result is not None and self.editor.toPlainText() != self._result.text:
             self.editor.clear_spans()
 
+    def result_outdated(self, why: str) -> None:
+        if self._result is not None:
+            self._result = None
+            self.result_view.clear(f"No verdict: {why}.")
+            self.editor.clear_spans()
+
     def show_result(self, result: SentimentResult) -> None:
         self._result = result
         parts = ["The verdict is the whole text's" + (f", scored in {result.windows} overlapping windows"

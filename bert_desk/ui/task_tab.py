@@ -159,6 +159,10 @@ class TaskTab(QWidget):
     def save_state(self) -> None:
         """Store the tab's inputs in the settings."""
 
+    def result_outdated(self, why: str) -> None:
+        """The shown result no longer answers the input with the chosen model (a run failed, another model
+        was picked): tabs clear it, saying why, rather than leave it looking current."""
+
     def on_side_event(self, key: str, event: object) -> None:
         """Events of the tab's extra job streams (`<tab>.<key>`)."""
 
@@ -224,6 +228,7 @@ class TaskTab(QWidget):
     def preload(self, spec: str) -> None:
         """Load the model the user just picked, so the first Run is quick and errors show early."""
         self.ctx.settings.set_last_model(self.tab_id, spec)
+        self.result_outdated(f"another model was chosen ({spec}): press Run")
         self.start_job("load", "load", self.task, spec=spec)
 
     def set_busy(self, busy: bool, message: str = "") -> None:
@@ -277,5 +282,6 @@ class TaskTab(QWidget):
         elif isinstance(event, JobFailed):
             self.set_busy(False, "Failed.")
             self.error_bar.show_error(event.message, event.details)
+            self.result_outdated("the last run failed (see above)")
         elif isinstance(event, JobCancelled):
             self.set_busy(False, "Cancelled.")

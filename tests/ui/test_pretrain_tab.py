@@ -64,6 +64,10 @@ def test_fill_mask_shows_candidates_for_each_mask(qtbot: QtBot, make_window: Win
         assert [bar.value() for bar in row] == [round(c.score * 1000) for c in mask.candidates]
     assert tab.candidates.headline.text().startswith("Best guess: angela merkel visited")
     assert not tab.error_bar.isVisible()
+    tab.input.setFocus()
+    qtbot.keyClicks(tab.input, " today")  # the user edits the sentence: its old candidates go
+    assert tab.candidates.result is None and not tab.candidates.bars
+    assert tab.candidates.headline.text().startswith("The sentence changed")
 
 
 def test_picking_a_candidate_fills_its_mask_and_predicts_the_rest(qtbot: QtBot, make_window: WindowFactory,

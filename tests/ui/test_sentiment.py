@@ -161,3 +161,22 @@ def test_ctrl_enter_runs(qtbot: QtBot, make_window: WindowFactory, tiny_models: 
     with job_signal(qtbot, window.service, "sentiment"):
         qtbot.keyClick(window.sentiment.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.sentiment.editor.toPlainText() == "good"
+
+
+def test_a_verdict_never_outlives_its_model(qtbot: QtBot, make_window: WindowFactory, tiny_models: dict[str, Path],
+                                            tmp_path: Path) -> None:
+    window = make_window("--model", f"sentiment={tiny_models['sentiment']}", "--device", "cpu")
+    tab = window.sentiment
+    tab.editor.setPlainText("A good film. A bad one.")
+    _run(qtbot, window)
+    assert tab.result_view.bars and tab.editor.spans()
+    tab.picker.set_spec(str(tmp_path / "no-such-model"))
+    tab.preload(str(tmp_path / "no-such-model"))  # the user picked another model: the old verdict goes
+    assert not tab.result_view.bars and tab.editor.spans() == []
+    assert tab.result_view.headline.text().startswith("No verdict: another model was chosen")
+    tab.picker.set_spec(str(tiny_models["sentiment"]))
+    _run(qtbot, window)
+    assert tab.result_view.bars
+    tab.picker.set_spec(str(tmp_path / "no-such-model"))
+    _run(qtbot, window, signal="failed")  # a failed run leaves no verdict that looks current
+    assert not tab.result_view.bars and "the last run failed" in tab.result_view.headline.text()
