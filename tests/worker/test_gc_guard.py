@@ -58,9 +58,9 @@ def test_worker_allocations_never_collect_gui_garbage_off_the_gui_thread(
         event = blocker.args[0]
         assert isinstance(event, JobDone) and event.result != threading.get_ident()
         assert seen == []  # the worker's allocations collected nothing
-        junk = [[i] for i in range(100)]  # GUI-side allocations make a collection due
+        junk = [[i] for i in range(2000)]  # GUI-side allocations make a collection due (well over the threshold)
         qtbot.waitUntil(lambda: bool(seen), timeout=WAIT)  # and the GUI thread's timer runs it
-        assert seen == [threading.get_ident()] and len(junk) == 100
+        assert seen == [threading.get_ident()] and len(junk) == 2000
     finally:
         service.shutdown()
     assert not gc_guard.active() and gc.isenabled()
