@@ -72,15 +72,14 @@ def run_phase(service: Any, recorder: TickRecorder, kind: str, payload: Any, spe
             ended.append(event)
             loop.quit()
 
-    service.connect_jobs(on_event)
     recorder.start()
     start = time.perf_counter()
-    service.submit("bench", kind, payload, spec=spec, device="cpu")
+    job = service.submit("bench", kind, payload, spec=spec, device="cpu")
+    for signal in (job.progressed, job.done, job.failed, job.cancelled):
+        signal.connect(on_event)
     loop.exec()  # the GUI thread's event loop, as in the app
     seconds = time.perf_counter() - start
     figures = recorder.stop()
-    for signal in (service.progressed, service.finished, service.failed, service.cancelled):
-        signal.disconnect(on_event)
     if isinstance(ended[0], JobFailed):
         raise SystemExit(f"{kind} failed: {ended[0].message}")
     return {"job": kind, "seconds": round(seconds, 2), "progress_events": progress, **figures}
@@ -96,8 +95,8 @@ def inputs(n: int) -> dict[str, Any]:
     rng.shuffle(sst), rng.shuffle(conll)
     article = read_squad(DATA / "squad" / "train-v1.1.reconstructed.json")[0]
     context = "\n\n".join(p.context for p in article.paragraphs)  # a whole article: many windows
-    return {"batch": sst[:n], "extract_batch": conll[:n],
-            "answer": {"question": "When was the university founded?", "context": context}}
+    return {"sentiment:batch": sst[:n], "ner:batch": conll[:n],
+            "qa": {"question": "When was the university founded?", "context": context}}
 
 
 def main() -> int:
@@ -126,7 +125,7 @@ def main() -> int:
         QTimer.singleShot(3000, idle.quit)
         idle.exec()
         print({"job": "idle", "seconds": 3.0, **recorder.stop()})
-        for kind, spec in (("batch", "bundled:sentiment"), ("extract_batch", "bundled:ner"), ("answer", "bundled:qa")):
+        for kind, spec in (("sentiment:batch", "bundled:sentiment"), ("ner:batch", "bundled:ner"), ("qa", "bundled:qa")):
             print(run_phase(service, recorder, kind, data[kind], spec))
     finally:
         service.shutdown()
