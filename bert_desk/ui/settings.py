@@ -64,7 +64,11 @@ class Settings:
         return self._str(f"models/{tab}/last")
 
     def set_last_model(self, tab: str, spec: str) -> None:
+        """The spec the tab shows next time (whether or not it loaded)."""
         self.store.setValue(f"models/{tab}/last", spec)
+
+    def remember_model(self, tab: str, spec: str) -> None:
+        """A spec that loaded: first in the tab's recent list (a spec that failed never gets there)."""
         self._push(f"models/{tab}/recent", spec)
 
     def recent_models(self, tab: str) -> list[str]:

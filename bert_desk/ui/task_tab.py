@@ -180,7 +180,6 @@ class TaskTab(QWidget):
             return None
         spec = self.picker.spec()
         self.ctx.settings.set_last_model(self.tab_id, spec)
-        self.picker.remember(spec)
         return self.start_job(stream, kind, payload, spec=spec)
 
     def start_job(self, stream: str, kind: str, payload: Any = None, *, spec: str = "") -> JobHandle:
@@ -251,6 +250,8 @@ class TaskTab(QWidget):
     def _on_model_loaded(self, event: ModelLoaded) -> None:
         self._loading = False
         self.picker.show_loaded(event.info)
+        self.picker.remember(event.info.spec)  # only a spec that loaded joins the recent ones
+        self.ctx.settings.remember_model(self.tab_id, event.info.spec)
 
     def _on_ended_while_loading(self, event: object) -> None:
         if isinstance(event, (JobFailed, JobCancelled)) and self._loading:

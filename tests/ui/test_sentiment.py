@@ -180,3 +180,18 @@ def test_a_verdict_never_outlives_its_model(qtbot: QtBot, make_window: WindowFac
     tab.picker.set_spec(str(tmp_path / "no-such-model"))
     _run(qtbot, window, signal="failed")  # a failed run leaves no verdict that looks current
     assert not tab.result_view.bars and "the last run failed" in tab.result_view.headline.text()
+
+
+def test_only_a_model_that_loaded_joins_the_recent_ones(qtbot: QtBot, make_window: WindowFactory,
+                                                        tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    window = make_window("--device", "cpu")
+    tab = window.sentiment
+    tab.editor.setPlainText("A good film.")
+    missing = str(tmp_path / "no-such-model")
+    tab.picker.combo.setEditText(missing)  # typed into the model box
+    _run(qtbot, window, signal="failed")
+    assert missing not in tab.picker.specs() and missing not in window.settings.recent_models("sentiment")
+    good = str(tiny_models["sentiment"])
+    tab.picker.combo.setEditText(good)
+    _run(qtbot, window)
+    assert good in tab.picker.specs() and window.settings.recent_models("sentiment")[0] == good

@@ -187,7 +187,7 @@ class ProjectActions(QObject):
         except ProjectError as exc:
             self.error.emit(str(exc), "")
             return False
-        self.opened.emit(project, f"Created {Path(path).name}: import documents with File ▸ Import into project….")
+        self.opened.emit(project, f"Created {Path(path).name}: import documents with File ▸ Import into project…")
         return True
 
     def open_path(self, path: str | Path) -> bool:

@@ -45,7 +45,8 @@ class PreannotatePanel(QWidget):
         super().__init__(parent)
         self.service, self.settings, self._device = service, settings, device
         self.batch_size = batch_size
-        self.job: JobHandle | None = None  # the running job (None when idle)
+        self.job: JobHandle | None = None
+        self._running = ("", "")  # (task, spec) of the running job
         self.pickers: dict[str, ModelPicker] = {}
         self.stack = QStackedWidget()
         for task in PROJECT_TASKS:
@@ -123,7 +124,7 @@ class PreannotatePanel(QWidget):
             return False
         if self.settings is not None:
             self.settings.set_last_model(f"review.{task}", spec)
-        self.pickers[task].remember(spec)
+        self._running = (task, spec)
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, 0)
@@ -158,6 +159,10 @@ class PreannotatePanel(QWidget):
         self.job = None
         self._end()
         if isinstance(event, JobDone):
+            task, spec = self._running
+            self.pickers[task].remember(spec)  # only a model that ran joins the recent ones
+            if self.settings is not None:
+                self.settings.remember_model(f"review.{task}", spec)
             done = int(event.result)
             message = f"Pre-annotated {done} document{'s' if done != 1 else ''}."
             self.state.setText(message)
