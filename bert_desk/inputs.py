@@ -37,19 +37,16 @@ class Record:
 MAX_RECORD_BYTES = 32 * 1024 * 1024  # one line (one text or JSON record): larger is refused, never read whole
 
 
-def _lines(stream: BinaryIO, source: str) -> Iterator[bytes]:
-    """The stream's lines, each read at most MAX_RECORD_BYTES at a time (`/dev/zero` is refused, not
-    read until memory runs out)."""
+def _lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, bytes]]:
+    """(1-based number, raw line) of the stream's lines, each read at most MAX_RECORD_BYTES at a time
+    (`/dev/zero` is refused, not read until memory runs out)."""
     number = 0
-    while True:
-        raw = stream.readline(MAX_RECORD_BYTES + 1)
-        if not raw:
-            return
+    while raw := stream.readline(MAX_RECORD_BYTES + 1):
         number += 1
         if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
             raise InputError(source, number, f"line longer than {MAX_RECORD_BYTES // (1024 * 1024)} MiB: split the "
                              "text into several lines or files")
-        yield raw
+        yield number, raw
 
 
 def parse_json(text: str, source: str, line: int | None = None) -> Any:
@@ -83,7 +80,7 @@ def parse_json(text: str, source: str, line: int | None = None) -> Any:
 
 
 def _decoded_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str]]:
-    for number, raw in enumerate(_lines(stream, source), start=1):
+    for number, raw in _lines(stream, source):
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:

@@ -1,7 +1,7 @@
 """Exact span highlighting in Qt text views.
 
 Engine spans are Python string indices (code points); Qt documents count UTF-16 code units, so
-every position goes through `engine.offsets.utf16_index` before it touches a `QTextCursor`.
+every position goes through `engine.offsets.OffsetMap` before it touches a `QTextCursor`.
 Highlights are `ExtraSelection`s (the document text is never rewritten), so offsets stay exact.
 """
 

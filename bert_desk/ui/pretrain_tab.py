@@ -35,6 +35,7 @@ SIDE_STREAMS = ("nsp", "corrupt")
 class PretrainTab(TaskTab):
     tab_id = "pretrain"
     task = "pretrain"  # for the picker's Bundled entry (resources/models/pretrain)
+    preload_task = "fill-mask"  # a picked checkpoint loads with its masked-LM head (a missing head shows at once)
     title = "Pre-training"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -225,12 +226,6 @@ class PretrainTab(TaskTab):
         """Typing makes the candidates of the old sentence stale: they go, with a word saying so."""
         if self.candidates.result is not None and self.candidates.result.text != text:
             self.candidates.clear("The sentence changed: press Run (Ctrl+Enter) for its candidates.")
-
-    def preload(self, spec: str) -> None:
-        """Load the picked checkpoint with its masked-LM head (a missing head shows at once)."""
-        self.ctx.settings.set_last_model(self.tab_id, spec)
-        self.result_outdated(f"another model was chosen ({spec}): press Run")
-        self.start_job("load", "load", "fill-mask", spec=spec)
 
     def result_outdated(self, why: str) -> None:
         if self.candidates.result is not None:

@@ -57,6 +57,7 @@ class TaskTab(QWidget):
 
     tab_id = ""
     task = ""
+    preload_task = ""  # the head a picked model is loaded with (default: `task`)
     title = ""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -225,10 +226,11 @@ class TaskTab(QWidget):
             self.cancel()
 
     def preload(self, spec: str) -> None:
-        """Load the model the user just picked, so the first Run is quick and errors show early."""
+        """Load the model the user just picked (with the head `preload_task`, default the tab's task), so
+        the first Run is quick and errors show early."""
         self.ctx.settings.set_last_model(self.tab_id, spec)
         self.result_outdated(f"another model was chosen ({spec}): press Run")
-        self.start_job("load", "load", self.task, spec=spec)
+        self.start_job("load", "load", self.preload_task or self.task, spec=spec)
 
     def set_busy(self, busy: bool, message: str = "") -> None:
         self.cancel_button.setEnabled(busy)

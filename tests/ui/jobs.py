@@ -9,8 +9,7 @@ from types import SimpleNamespace
 from pytestqt.qtbot import QtBot
 
 from bert_desk.worker import InferenceService
-
-WAIT = 30_000  # ms: first model loads on a busy shared machine can take a while
+from tests.ui.conftest import WAIT
 
 
 @contextmanager
