@@ -45,6 +45,8 @@ def add_parsers(subparsers: Any) -> None:
     tr.add_argument("--holdout", type=int, default=2000,
                     help="sentiment without --valid: hold out N long examples (0: random --valid-fraction)")
     tr.add_argument("--holdout-min-words", type=int, default=8)
+    tr.add_argument("--keep-overlap", action="store_true",
+                    help="sentiment hold-out: keep training phrases that occur inside held-out sentences")
     tr.add_argument("--seed", type=int, default=13)
     tr.add_argument("--save-steps", type=int, default=500)
     tr.add_argument("--logging-steps", type=int, default=50)
@@ -127,7 +129,8 @@ def config_from_args(args: Any, *, max_length: int, eval_each_epoch: bool = True
         max_length=args.max_length or max_length, seed=args.seed, resume=args.resume,
         save_steps=args.save_steps, logging_steps=args.logging_steps, eval_each_epoch=eval_each_epoch,
         threads=args.threads, limit_train=args.limit_train,
-        extra={**extra_options(args.bf16, args.label_smoothing), **(extra or {})})
+        extra={**extra_options(args.bf16, args.label_smoothing, getattr(args, "keep_overlap", False)),
+               **(extra or {})})
 
 
 def reporting_errors(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:

@@ -27,7 +27,8 @@ def _load_data(cfg: TrainConfig) -> tuple[list[Any], list[Any], list[str], dict[
             train, valid = examples, D.map_text_labels(read_text_examples(cfg.valid))
         elif cfg.holdout > 0:
             train, valid, dropped = D.holdout_split(examples, size=cfg.holdout,
-                                                    min_words=cfg.holdout_min_words, seed=cfg.seed)
+                                                    min_words=cfg.holdout_min_words, seed=cfg.seed,
+                                                    exclude_overlap=not cfg.extra.get("keep_overlap"))
             info["dropped_overlapping_train_phrases"] = dropped
             if not valid or len(train) < len(valid):  # a small file: too few long examples to hold out
                 train, valid = D.fraction_split(examples, cfg.valid_fraction, cfg.seed)

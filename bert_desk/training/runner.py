@@ -47,7 +47,7 @@ class TrainConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def extra_options(bf16: bool, label_smoothing: float) -> dict[str, Any]:
+def extra_options(bf16: bool, label_smoothing: float, keep_overlap: bool = False) -> dict[str, Any]:
     """The `TrainConfig.extra` keys that `training_arguments` reads, only those that are set (so runs
     without them keep an empty `extra`)."""
     extra: dict[str, Any] = {}
@@ -55,6 +55,8 @@ def extra_options(bf16: bool, label_smoothing: float) -> dict[str, Any]:
         extra["bf16"] = True
     if label_smoothing:
         extra["label_smoothing"] = label_smoothing
+    if keep_overlap:
+        extra["keep_overlap"] = True
     return extra
 
 
