@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bert_desk.project.store import Project
 
 IMPORT_CHOICES = ("text", "lines", "csv", "tsv", "jsonl", "conll", "squad", "labelstudio", "spacy")
+IMPORT_STATUSES = ("unreviewed", "accepted", "proposed")
 EXPORT_CHOICES = ("jsonl", "spacy", "conll", "squad", "labelstudio", "csv", "tsv")
 
 
@@ -65,7 +66,10 @@ def fill_parser(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--label-column", help="csv/tsv column holding the document label (default 'label')")
     p.add_argument("--label-map", type=_label_map, default={}, metavar="OLD=NEW,…",
                    help="rename labels as they are read, e.g. 0=NEGATIVE,1=POSITIVE for GLUE's SST-2")
-    p.add_argument("--as-proposals", action="store_true", help="store the file's annotations as model proposals")
+    p.add_argument("--status", choices=IMPORT_STATUSES, default="unreviewed",
+                   help="the file's annotations as human decisions left to review (unreviewed, the default), as "
+                        "reviewed decisions (accepted: e.g. a labelled corpus to train from), or as model "
+                        "proposals (proposed)")
 
     p = sub.add_parser("pre-annotate", help="run a model and store its proposals")
     p.add_argument("project", metavar="PROJECT")
@@ -142,8 +146,9 @@ def _import(args: argparse.Namespace) -> int:
         for file in args.files:
             with progress_line() as progress:
                 ids = import_file(project, file, args.format, column=args.column, label_column=args.label_column,
-                                  label_map=args.label_map, source="model" if args.as_proposals else "human",
-                                  progress=progress)
+                                  label_map=args.label_map,
+                                  source="model" if args.status == "proposed" else "human",
+                                  status="accepted" if args.status == "accepted" else None, progress=progress)
             print(f"{file}: imported {len(ids)} documents")
     return 0
 

@@ -25,7 +25,7 @@ from bert_desk.project.importers.squad import read_squad
 from bert_desk.project.importers.text import read_csv, read_lines, read_tsv, read_whole
 from bert_desk.project.progress import tracked
 from bert_desk.project.store import Project
-from bert_desk.project.types import Record, SpanData
+from bert_desk.project.types import STATUSES, Record, SpanData
 
 Reader = Callable[..., list[Record]]
 READERS: dict[str, Reader] = {
@@ -106,6 +106,19 @@ def relabel(records: list[Record], label_map: Mapping[str, str]) -> list[Record]
                     model_spans=spans(r.model_spans)) for r in records]
 
 
+def with_status(records: list[Record], status: str) -> list[Record]:
+    """Records whose annotated tasks (entity spans, a document label, answered questions) get review `status`
+    where the file gave them none: `import --status accepted` stores a labelled corpus as reviewed decisions."""
+    if status not in STATUSES:
+        raise ProjectError(f"unknown status {status!r} (expected one of {', '.join(STATUSES)})")
+    out = []
+    for r in records:
+        tasks = [task for task, present in (("ner", r.spans is not None), ("sentiment", r.label is not None),
+                                            ("qa", any(q.answers for q in r.questions or ()))) if present]
+        out.append(replace(r, status={**dict.fromkeys(tasks, status), **r.status}))
+    return out
+
+
 def read_file(path: str | Path, fmt: str | None = None, *, column: str | None = None,
               label_column: str | None = None, label_map: Mapping[str, str] | None = None,
               cancel: CancelToken | None = None) -> list[Record]:
@@ -128,9 +141,11 @@ def read_file(path: str | Path, fmt: str | None = None, *, column: str | None = 
 
 def import_file(project: Project, path: str | Path, fmt: str | None = None, *, column: str | None = None,
                 label_column: str | None = None, label_map: Mapping[str, str] | None = None,
-                source: str = "human", who: str | None = None,
+                source: str = "human", status: str | None = None, who: str | None = None,
                 progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[int]:
     """Import a whole file in one transaction (all or nothing); returns the new document ids.
+
+    `status` (human source only) is the review status of the tasks each record annotates (`with_status`).
 
     The file is parsed first (not measured: `progress` stays at 0), then stored; `progress`
     hears about every stored document. A set `cancel` raises `Cancelled` while parsing or before the commit.
@@ -138,6 +153,8 @@ def import_file(project: Project, path: str | Path, fmt: str | None = None, *, c
     check(cancel)
     progress(0.0, "reading the file")
     records = read_file(path, fmt, column=column, label_column=label_column, label_map=label_map, cancel=cancel)
+    if status is not None and source == "human":
+        records = with_status(records, status)
     try:
         ids = project.import_records(tracked(records, len(records), progress, cancel), source=source, who=who)
         progress(1.0, f"{len(ids):,} documents")
@@ -151,4 +168,4 @@ def import_file(project: Project, path: str | Path, fmt: str | None = None, *, c
         raise ProjectImportError(path, line, f"{where}{exc}") from exc
 
 
-__all__ = ["IMPORT_FORMATS", "READERS", "detect_format", "import_file", "read_file", "relabel"]
+__all__ = ["IMPORT_FORMATS", "READERS", "detect_format", "import_file", "read_file", "relabel", "with_status"]
