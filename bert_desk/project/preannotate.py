@@ -71,6 +71,30 @@ def _non_overlapping(entities: Iterable[Any], length: int) -> list[SpanData]:
     return sorted(chosen, key=lambda s: s.start)
 
 
+def ner_confidence(result: Any) -> float:
+    """How sure the model was about a document's entities (0..1): the engine's lowest word margin when it
+    gives one (`result.confidence`), else the lowest entity score (1.0 without entities)."""
+    given = getattr(result, "confidence", None)
+    if given is not None:
+        return float(given)
+    return min((float(e.score) for e in result.entities), default=1.0)
+
+
+def sentiment_confidence(result: Any) -> float:
+    """The margin between the top two labels' scores (the top score when there is no second)."""
+    ranked = sorted((float(v) for v in (result.scores or {}).values()), reverse=True)
+    if len(ranked) >= 2:
+        return ranked[0] - ranked[1]
+    return float(result.score)
+
+
+def qa_confidence(result: Any) -> float:
+    """The best answer's probability (the no-answer score when the model found none)."""
+    if result.no_answer or not result.answers:
+        return float(result.no_answer_score or 0.0)
+    return float(result.answers[0].score)
+
+
 def preannotate(project: Project, task: str, spec: str, *, batch_size: int = 32,
                 statuses: Sequence[str] | None = None, doc_ids: Sequence[int] | None = None,
                 progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
@@ -99,12 +123,14 @@ def preannotate(project: Project, task: str, spec: str, *, batch_size: int = 32,
                 for doc_id, text, result in zip(chunk, texts, results, strict=True):
                     project.set_spans(doc_id, _non_overlapping(result.entities, len(text)), source="model",
                                       model=spec, model_version=version)
+                    project.set_confidence(doc_id, task, ner_confidence(result))
         elif task == "sentiment":
             results = engine.sentiment_batch(model, texts, batch_size=batch_size, cancel=cancel)
             with project.transaction():
                 for doc_id, result in zip(chunk, results, strict=True):
                     project.set_label(doc_id, result.label, source="model", model=spec, model_version=version,
                                       score=float(result.score))
+                    project.set_confidence(doc_id, task, sentiment_confidence(result))
         else:
             _answer_chunk(project, engine, model, chunk, texts, spec, version, cancel)
         done += len(chunk)
@@ -132,3 +158,4 @@ def _answer_chunk(project: Project, engine: Engine, model: Any, chunk: Sequence[
                 else:
                     project.set_answer(q.id, best.start, best.end, source="model", model=spec,
                                        model_version=version, score=float(best.score))
+            project.set_confidence(doc_id, "qa", min(qa_confidence(r) for r in results))

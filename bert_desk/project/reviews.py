@@ -47,8 +47,18 @@ class Reviews:
 
     def mark_proposed(self, doc_id: int, task: str, model: str | None, version: str | None) -> None:
         """Record that `model` proposed for (doc, task) (inside a transaction)."""
-        self.core.execute("INSERT OR REPLACE INTO proposal_runs VALUES (?, ?, ?, ?, ?)",
-                          (doc_id, task, model, version, now()))
+        self.core.execute("INSERT OR REPLACE INTO proposal_runs (doc_id, task, model, model_version, created_at) "
+                          "VALUES (?, ?, ?, ?, ?)", (doc_id, task, model, version, now()))
+
+    def set_confidence(self, doc_id: int, task: str, confidence: float | None) -> None:
+        """Store how sure the last proposal run for (doc, task) was (0..1, lowest margin; inside a transaction)."""
+        self.core.execute("UPDATE proposal_runs SET confidence = ? WHERE doc_id = ? AND task = ?",
+                          (confidence, doc_id, task))
+
+    def confidence(self, doc_id: int, task: str) -> float | None:
+        """The stored confidence of the last proposal run for (doc, task), or None."""
+        rows = self.core.rows("SELECT confidence FROM proposal_runs WHERE doc_id = ? AND task = ?", (doc_id, task))
+        return rows[0][0] if rows else None
 
     def proposed_by(self, doc_id: int, task: str) -> tuple[str | None, str | None] | None:
         """(model, version) of the last model proposal run for (doc, task), or None."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bert_desk.project.errors import ProjectError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x42444B31  # "BDK1": marks a bert_desk project file
 
 SCHEMA = """
@@ -94,7 +94,14 @@ CREATE TABLE proposal_runs (  -- a model proposed for (doc, task), even if it fo
     model TEXT,
     model_version TEXT,
     created_at TEXT NOT NULL,
+    confidence REAL,  -- the model's least confident decision in the document (0..1), for the review queue
     PRIMARY KEY (doc_id, task)
+) WITHOUT ROWID;
+CREATE TABLE model_versions (  -- models trained from the project's reviewed documents (`versions.py`)
+    name TEXT PRIMARY KEY,
+    task TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    record TEXT NOT NULL  -- JSON: base, documents, labels, held-back scores, settings, folder
 ) WITHOUT ROWID;
 """
 
@@ -104,8 +111,17 @@ def now() -> str:
 
 
 Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    """Schema 2: proposal confidence (the uncertainty-ordered review queue) and model versions."""
+    conn.execute("ALTER TABLE proposal_runs ADD COLUMN confidence REAL")
+    conn.execute("CREATE TABLE model_versions (name TEXT PRIMARY KEY, task TEXT NOT NULL, created_at TEXT NOT NULL, "
+                 "record TEXT NOT NULL) WITHOUT ROWID")
+
+
 # MIGRATIONS[n] upgrades a file from schema version n to n + 1 (run inside one transaction).
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _v2}
 
 
 def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:

@@ -35,6 +35,7 @@ from bert_desk.project.reviews import Reviews
 from bert_desk.project.schema import now
 from bert_desk.project.spans import Spans
 from bert_desk.project.types import ProjectRef
+from bert_desk.project.versions import ModelVersions
 
 
 class Project:
@@ -71,6 +72,8 @@ class Project:
         self.questions, self.question, self.add_question = qa.questions, qa.question, qa.add_question
         self.remove_question, self.restore_question = qa.remove_question, qa.restore_question
         self.set_answer, self.set_answers = qa.set_answer, qa.set_answers
+        self.set_confidence, self.confidence = reviews.set_confidence, reviews.confidence
+        self.versions = ModelVersions(core)  # models trained from the reviewed documents
 
     @property
     def read_only(self) -> bool:

@@ -229,13 +229,30 @@ def test_newer_schema_is_read_only_and_migrations_run(tmp_path: Path, monkeypatc
     path = tmp_path / "m.bdesk"
     with Project.create(path) as p:
         p.add_documents(["x"])
+    current = schema.SCHEMA_VERSION
     monkeypatch.setattr(schema, "SCHEMA_VERSION", 0)
     with Project.open(path) as p:
         assert p.read_only and "newer bert_desk" in str(p.integrity_error)
     calls: list[int] = []
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 1, lambda conn: calls.append(1) or conn.execute(
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(schema.MIGRATIONS, current, lambda conn: calls.append(current) or conn.execute(
         "ALTER TABLE documents ADD COLUMN extra TEXT"))
     with Project.open(path) as p:
-        assert not p.read_only and calls == [1]
-        assert p.db.rows("SELECT version FROM schema_version")[0][0] == 2
+        assert not p.read_only and calls == [current]
+        assert p.db.rows("SELECT version FROM schema_version")[0][0] == current + 1
+
+
+def test_schema_1_file_upgrades_to_confidence_and_model_versions(tmp_path: Path) -> None:
+    path = tmp_path / "old.bdesk"
+    with Project.create(path) as p:
+        (doc,) = p.add_documents(["Paris"])
+        p.set_spans(doc, [(0, 5, "LOC")], source="model", model="m")
+    conn = sqlite3.connect(path)  # make it a schema-1 file as bert_desk 1 wrote it
+    conn.executescript("ALTER TABLE proposal_runs DROP COLUMN confidence; DROP TABLE model_versions; "
+                       "UPDATE schema_version SET version = 1;")
+    conn.close()
+    with Project.open(path) as p:
+        assert p.confidence(doc, "ner") is None and p.versions.model_versions() == []
+        with p.transaction():
+            p.set_confidence(doc, "ner", 0.25)
+        assert p.confidence(doc, "ner") == 0.25
