@@ -33,6 +33,12 @@ def visible_entities(entities: Iterable[Entity], hidden: Iterable[str] = (), min
     return out
 
 
+def label_chip(label: str) -> str:
+    """The label shown after an entity, glued to it: narrow no-break spaces and no-break hyphens, so a
+    line never breaks between an entity and its label, nor inside the label."""
+    return "\u202f" + label.replace("-", "\u2011") + "\u202f"
+
+
 class EntityView(QTextEdit):
     """Shows entities highlighted in their text; hover an entity for its label and score."""
 
@@ -68,7 +74,7 @@ class EntityView(QTextEdit):
             chip = span_format(color.darker(115))
             chip.setFont(label_font)
             chip.setForeground(HIGHLIGHT_TEXT)
-            cursor.insertText(f"\u2009{ent.label}\u2009", chip)
+            cursor.insertText(label_chip(ent.label), chip)
             self._ranges.append((ent, start, end))
             pos = ent.end
         cursor.insertText(text[pos:], plain)

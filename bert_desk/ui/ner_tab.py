@@ -22,6 +22,13 @@ from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.widgets import name, plain_label, split
 
 
+def entity_count(shown: int, total: int) -> str:
+    """The state line: "30 entities found." or, with some filtered out, "12 of 30 entities shown."."""
+    if shown == total:
+        return f"{total} entit{'y' if total == 1 else 'ies'} found."
+    return f"{shown} of {total} entities shown (score slider, label toggles)."
+
+
 class NERTab(TaskTab):
     tab_id = "ner"
     task = "ner"
@@ -31,6 +38,7 @@ class NERTab(TaskTab):
         super().__init__(ctx, parent)
         self.editor, self.open_button = self.text_input()
         self.editor.setMaximumHeight(170)
+        self.editor.textChanged.connect(self._text_changed)
         self.view = name(EntityView(), "ner.view")
         self.view.setPlaceholderText("Entities appear here after Run.")
         self.view.entity_clicked.connect(self.select_in_table)
@@ -51,7 +59,9 @@ class NERTab(TaskTab):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # label, score, position fit
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the entity's text takes the rest
         self.table.clicked.connect(self._row_activated)
         self.table.activated.connect(self._row_activated)
         self._result: NERResult | None = None
@@ -92,11 +102,10 @@ class NERTab(TaskTab):
     def show_result(self, result: NERResult) -> None:
         self._result = result
         self.refresh()
-        count = len(result.entities)
-        self.state.setText(f"{count} entit{'y' if count == 1 else 'ies'} found.")
 
     def refresh(self) -> None:
-        """Redraw view, legend and table for the current label toggles and score threshold."""
+        """Redraw view, legend and table for the current label toggles and score threshold; the state
+        line counts what is shown ("12 of 30 entities shown") when the filters hide some."""
         if self._result is None:
             return
         above = [e for e in self._result.entities if e.score >= self.threshold()]
@@ -104,6 +113,26 @@ class NERTab(TaskTab):
         shown = visible_entities(above, self.legend.hidden())
         self.view.show_entities(self._result.text, shown)
         self.model.set_entities(shown)
+        if not self.busy():
+            self.state.setText(entity_count(len(shown), len(self._result.entities)))
+
+    def _text_changed(self) -> None:
+        if self._result is not None and self.editor.toPlainText() != self._result.text:
+            self.clear_result("The text changed since these entities were found: press Run (Ctrl+Enter).")
+
+    def result_outdated(self, why: str) -> None:
+        if self._result is not None:
+            self.clear_result(f"No entities shown: {why}.")
+
+    def clear_result(self, why: str) -> None:
+        """Take away entities that no longer match the input or the model, saying why in the view."""
+        self._result = None
+        self.view.show_entities("", [])
+        self.view.setPlaceholderText(why)
+        self.legend.set_entities([])
+        self.model.set_entities([])
+        if not self.busy():
+            self.state.setText("")
 
     def _row_activated(self, index: QModelIndex) -> None:
         entity = self.proxy.data(index, ENTITY_ROLE)

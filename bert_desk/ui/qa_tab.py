@@ -46,6 +46,7 @@ class QATab(TaskTab):
         line.setPlaceholderText("Ask a question about the context…")
         line.setAccessibleName("qa.question")
         line.returnPressed.connect(self.run)
+        self.question.editTextChanged.connect(self._question_changed)
         self.summary = name(plain_label("Ask a question to find its answer in the context."), "qa.summary")
         self.summary.setWordWrap(True)
         self.summary.setProperty("role", "notice")
@@ -104,7 +105,22 @@ class QATab(TaskTab):
     # -- results ----------------------------------------------------------------------------
     def _context_changed(self) -> None:
         if self._result is not None and self.context.toPlainText() != self._result_context:
-            self.context.clear_spans()
+            self.clear_result("The context changed since these answers were found: run again.")
+
+    def _question_changed(self, text: str) -> None:
+        if self._result is not None and text.strip() != self._result.question:
+            self.clear_result("The question changed since these answers were found: run again.")
+
+    def result_outdated(self, why: str) -> None:
+        if self._result is not None:
+            self.clear_result(f"No answers shown: {why}.")
+
+    def clear_result(self, why: str) -> None:
+        """Take away answers that no longer answer the input with the chosen model, saying why."""
+        self._result = None
+        self.answers.clear()
+        self.context.clear_spans()
+        self.summary.setText(why)
 
     def show_result(self, result: QAResult) -> None:
         self._result = result

@@ -271,6 +271,8 @@ class TaskTab(QWidget):
             self.error_bar.show_error(event.message, event.details)
         elif isinstance(event, JobDone):
             self.error_bar.clear()
+            if not self.busy():
+                self.state.setText("")  # a "Failed." of an earlier run is not about this model
 
     def _on_main_event(self, event: object) -> None:
         if isinstance(event, JobProgress):

@@ -50,7 +50,7 @@ def test_entities_get_label_colours_at_exact_positions(qtbot: QtBot, make_window
             assert fmt.background().color() == QColor(label_color(ent.label))
             assert fmt.foreground().color() == HIGHLIGHT_TEXT  # dark text on pastel: readable in both themes
         label_chip = _doc_text(window, end, end + len(ent.label) + 2)
-        assert label_chip.strip("\u2009") == ent.label
+        assert label_chip.strip("\u202f") == ent.label
     assert "<" not in window.ner.view.toPlainText() or "<" in TEXT
 
     # legend: counts and toggles
@@ -82,7 +82,7 @@ def test_user_text_is_not_interpreted_as_html(qtbot: QtBot, make_window: WindowF
     text = "<b> Paris </b> &amp; <script> x </script> Angela Merkel"
     window.ner.editor.setPlainText(text)
     _run(qtbot, window)
-    assert window.ner.view.toPlainText().replace("\u2009GPE\u2009", "").replace("\u2009PERSON\u2009", "") == text
+    assert window.ner.view.toPlainText().replace("\u202fGPE\u202f", "").replace("\u202fPERSON\u202f", "") == text
     assert [e.text for e, _, _ in window.ner.view.entity_ranges()] == ["Paris", "Angela Merkel"]
 
 
@@ -98,3 +98,66 @@ def test_min_score_slider_filters_transformers_entities(qtbot: QtBot, make_windo
     assert window.ner.min_score_label.text() == "≥ 1.00"
     window.ner.min_score.setValue(0)
     assert window.ner.model.rowCount() > 0
+
+
+def test_a_label_never_wraps_away_from_its_entity(make_window: WindowFactory) -> None:
+    from bert_desk.engine.types import Entity, NERResult
+
+    window = make_window(show=False)
+    view = window.ner.view
+    text = " ".join(["Paris"] * 40)
+    entities = tuple(Entity(i * 6, i * 6 + 5, "B-MISC", 0.9, "Paris") for i in range(40))
+    window.ner.show_result(NERResult(text, entities))
+    doc = view.document()
+    for width in range(90, 240, 7):  # wherever a line ends, the label stays on its entity's line
+        doc.setTextWidth(width)
+        doc.documentLayout().blockBoundingRect(doc.firstBlock())  # lays the paragraph out at that width
+        layout = doc.firstBlock().layout()
+        assert layout.lineCount() > 3  # the text wraps
+        for _ent, _start, end in view.entity_ranges():
+            chip_end = end + len("B-MISC") + 1  # the last character of the label chip
+            assert layout.lineForTextPosition(end - 1).lineNumber() == layout.lineForTextPosition(chip_end).lineNumber()
+
+
+def test_the_count_says_what_the_filters_show(qtbot: QtBot, make_window: WindowFactory, spacy_ner: Path) -> None:
+    window = make_window("--model", f"ner=spacy:{spacy_ner}")
+    window.ner.editor.setPlainText(TEXT)
+    _run(qtbot, window)
+    assert window.ner.state.text() == "3 entities found."
+    window.ner.legend.boxes()["GPE"].setChecked(False)
+    assert window.ner.state.text().startswith("1 of 3 entities shown")
+    window.ner.legend.boxes()["GPE"].setChecked(True)
+    assert window.ner.state.text() == "3 entities found."
+
+
+def test_entity_table_columns_at_1024_px(qtbot: QtBot, make_window: WindowFactory, spacy_ner: Path) -> None:
+    window = make_window("--model", f"ner=spacy:{spacy_ner}")
+    window.resize(1024, 700)
+    window.tabs.setCurrentWidget(window.ner)
+    window.ner.editor.setPlainText("Angela Merkel visited Paris. " * 3)
+    _run(qtbot, window)
+    table, header = window.ner.table, window.ner.table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.sectionSize(0) > 0)
+    for column in (1, 2, 3):  # Label, Score, Position fit their contents; the name column takes the rest
+        fit = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+        assert header.sectionSize(column) <= fit + 2
+    assert header.sectionSize(0) >= table.sizeHintForColumn(0)
+
+
+def test_entities_never_outlive_their_input_or_model(qtbot: QtBot, make_window: WindowFactory, spacy_ner: Path,
+                                                    tmp_path: Path) -> None:
+    window = make_window("--model", f"ner=spacy:{spacy_ner}")
+    tab = window.ner
+    tab.editor.setPlainText(TEXT)
+    _run(qtbot, window)
+    assert tab.view.entity_ranges() and tab.model.rowCount() == 3
+    tab.editor.insertPlainText("x")  # edited input: the old entities go, the view says why
+    assert tab.view.entity_ranges() == [] and tab.model.rowCount() == 0 and tab.view.toPlainText() == ""
+    assert tab.view.placeholderText().startswith("The text changed")
+    _run(qtbot, window)
+    assert tab.model.rowCount() == 3
+    missing = str(tmp_path / "no-such-model")
+    tab.picker.set_spec(missing)
+    with job_signal(qtbot, window.service, "ner.load", "failed"):
+        tab.preload(missing)  # another model, which fails to load: nothing looks current
+    assert tab.model.rowCount() == 0 and tab.view.placeholderText().startswith("No entities shown")

@@ -70,3 +70,38 @@ def test_editing_context_clears_stale_highlights(make_window: WindowFactory) -> 
     assert _span_text(tab.context, tab.context.spans()[-1]) == "def"
     tab.context.insertPlainText("x")
     assert tab.context.spans() == []
+
+
+def test_answers_never_outlive_their_question_context_or_model(qtbot: QtBot, make_window: WindowFactory,
+                                                                tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    window = make_window("--model", f"qa={tiny_models['qa']}", "--device", "cpu")
+    tab = window.qa
+
+    def run(signal: str = "done") -> None:
+        with job_signal(qtbot, window.service, "qa", signal):
+            qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+
+    tab.context.setPlainText(CONTEXT)
+    tab.question.setEditText("who won the game?")
+    run()
+    assert tab.answers.count() and tab.context.spans()
+    tab.question.setEditText("who lost the game?")  # another question: the old answers go
+    assert tab.answers.count() == 0 and tab.context.spans() == []
+    assert tab.summary.text().startswith("The question changed")
+    run()
+    tab.context.insertPlainText("x")  # an edited context: likewise
+    assert tab.answers.count() == 0 and tab.summary.text().startswith("The context changed")
+
+    run()
+    missing = str(tmp_path / "no-such-model")
+    tab.picker.set_spec(missing)
+    run("failed")  # a failed run with another model: no answer looks current, the state says Failed.
+    assert tab.answers.count() == 0 and tab.summary.text().startswith("No answers shown: the last run failed")
+    assert tab.state.text() == "Failed."
+    tab.picker.set_spec(str(tiny_models["qa"]))
+    with job_signal(qtbot, window.service, "qa.load"):
+        tab.preload(str(tiny_models["qa"]))  # a later success: "Failed." goes
+    assert tab.state.text() == ""
+    tab.state.setText("Failed.")
+    run()
+    assert tab.state.text() == "" and tab.answers.count()

@@ -139,7 +139,9 @@ class PreannotatePanel(QWidget):
     def shutdown(self) -> None:
         """Cancel the running job and forget it (project closing, window closing); the inference
         service joins its thread when the window closes. A job that is still stopping fails on
-        the closed project or ends as cancelled; either way finished chunks are kept."""
+        the closed project or ends as cancelled; either way finished chunks are kept. A finished run's
+        message ("Pre-annotated 8 documents.") goes: it was about that project."""
+        self.state.setText("")
         if self.job is not None:
             self.job.cancel()
             self.job = None
