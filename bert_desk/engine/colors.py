@@ -12,7 +12,8 @@ DISPLACY: dict[str, str] = {
     "WORK_OF_ART": "#f0d0ff", "DATE": "#bfe1d9", "TIME": "#bfe1d9", "MONEY": "#e4e7d2",
     "QUANTITY": "#e4e7d2", "ORDINAL": "#e4e7d2", "CARDINAL": "#e4e7d2", "PERCENT": "#e4e7d2",
 }
-EXTRA: dict[str, str] = {"PER": DISPLACY["PERSON"], "MISC": "#ddd6fe"}
+# MISC: a pink that stays visible on white even as a (lighter) proposal; the old #ddd6fe was 1.4:1 on white
+EXTRA: dict[str, str] = {"PER": DISPLACY["PERSON"], "MISC": "#f9a8d4"}
 _PREFIX = re.compile(r"^[BIESLU][-_]")
 
 
@@ -37,3 +38,18 @@ def label_color(label: str) -> str:
     color = f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
     used = set(DISPLACY.values()) | set(EXTRA.values())
     return color if color not in used else f"#{(int(color[1:], 16) ^ 0x010101):06x}"
+
+
+def relative_luminance(color: str) -> float:
+    """WCAG 2 relative luminance of a `#rrggbb` colour (0 black … 1 white)."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two `#rrggbb` colours (1 … 21; text needs 4.5 for AA)."""
+    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)

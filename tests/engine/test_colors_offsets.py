@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bert_desk.engine.colors import DISPLACY, label_color
+from bert_desk.engine.colors import DISPLACY, contrast_ratio, label_color
 from bert_desk.engine.offsets import py_index, utf16_index, utf16_span
 
 
@@ -14,6 +14,14 @@ def test_displacy_palette_and_aliases() -> None:
     assert label_color("PER") == label_color("PERSON") == label_color("B-PER") == "#aa9cfc"
     assert label_color("MISC") not in DISPLACY.values()
     assert label_color("CARDINAL") == "#e4e7d2"
+
+
+def test_misc_is_visible_on_white() -> None:
+    """CoNLL's MISC was #ddd6fe, 1.4:1 on white and paler still as a proposal; now as visible as PERSON's tone."""
+    assert contrast_ratio(label_color("B-MISC"), "#ffffff") >= 1.8
+    assert contrast_ratio(label_color("MISC"), "#1b1b1b") >= 7  # its dark label text stays readable
+    assert label_color("MISC") not in (label_color("PER"), label_color("ORG"), label_color("LOC"))
+    assert round(contrast_ratio("#777777", "#ffffff"), 2) == 4.48  # the WCAG formula
 
 
 def test_hash_colours_are_stable_and_distinct() -> None:

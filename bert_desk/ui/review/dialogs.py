@@ -269,7 +269,7 @@ class ExportDialog(QDialog):
         self._task = task
         self.format = name(QComboBox(), "review.export_format")
         for fmt in EXPORT_FORMATS:
-            self.format.addItem(fmt, fmt)
+            self.format.addItem(FORMAT_TITLES.get(fmt, fmt), fmt)  # friendly names, as on import
         self.task = name(QComboBox(), "review.export_task", "Whose review status decides what is exported")
         for key, title in REVIEW_TASKS:
             self.task.addItem(title, key)
@@ -335,7 +335,8 @@ class ExportDialog(QDialog):
 
 def ask_save_path(parent: QWidget, fmt: str, start_dir: str, stem: str) -> str | None:
     suffix = EXPORT_SUFFIX.get(fmt, fmt)
-    path, _ = QFileDialog.getSaveFileName(parent, f"Export as {fmt}", str(Path(start_dir or ".") / f"{stem}.{suffix}"),
-                                          f"{fmt} (*.{suffix});;All files (*)")
+    title = FORMAT_TITLES.get(fmt, fmt)
+    path, _ = QFileDialog.getSaveFileName(parent, f"Export as {title}", str(Path(start_dir or ".") / f"{stem}.{suffix}"),
+                                          f"{title} (*.{suffix});;All files (*)")
     return path or None
 

@@ -21,3 +21,17 @@ def test_a_pre_annotation_message_stays_with_its_project(qtbot: QtBot, tab: Revi
     assert panel.state.text() == "Pre-annotated 4 documents."
     assert tab.create_project(tmp_path / "new.bdesk")  # a new, empty project
     assert panel.state.text() == ""
+
+
+def test_export_formats_have_the_import_dialogs_friendly_names(qtbot: QtBot) -> None:
+    from bert_desk.project.exporters import EXPORT_FORMATS
+    from bert_desk.ui.review.dialogs import FORMAT_TITLES, ExportDialog, ImportDialog
+
+    export, imports = ExportDialog("ner"), ImportDialog()
+    for dialog in (export, imports):
+        qtbot.addWidget(dialog)
+    shown = [export.format.itemText(i) for i in range(export.format.count())]
+    assert shown == [FORMAT_TITLES[fmt] for fmt in EXPORT_FORMATS]
+    assert "Label Studio JSON" in shown and "labelstudio" not in shown
+    for fmt in EXPORT_FORMATS:  # the same name in both dialogs
+        assert imports.format.itemText(imports.format.findData(fmt)) == export.format.itemText(export.format.findData(fmt))
