@@ -1,4 +1,5 @@
-"""`bert-desk project create|import|pre-annotate|export|stats|agreement PROJECT …`.
+"""`bert-desk project create|import|pre-annotate|export|stats|agreement PROJECT …` (and the model versions of
+`project_models`: train, versions, export-version, delete-version).
 
 `bert_desk.cli` calls `add_parser(subparsers)`; the `project` parser sets `handler=run`.
 `main(argv)` runs them with the same parser definition (`fill_parser`), for tests and scripts. Errors: one
@@ -12,6 +13,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from bert_desk.cli import project_models
 from bert_desk.cli._util import add_device_option, fail
 from bert_desk.inputs import TEXT_COLUMNS, parse_label_map
 from bert_desk.project.errors import ProjectError
@@ -96,6 +98,8 @@ def fill_parser(parser: argparse.ArgumentParser) -> None:
     p = sub.add_parser("stats", help="counts per status and label")
     p.add_argument("project", metavar="PROJECT")
     p.add_argument("--json", action="store_true")
+
+    project_models.add_commands(sub)
 
     p = sub.add_parser("agreement", help="model proposals vs accepted human annotations (P/R/F1)")
     p.add_argument("project", metavar="PROJECT")
@@ -217,7 +221,7 @@ def _agreement(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"create": _create, "import": _import, "pre-annotate": _preannotate, "export": _export,
-            "stats": _stats, "agreement": _agreement}
+            "stats": _stats, "agreement": _agreement, **project_models.COMMANDS}
 
 
 def main(argv: list[str] | None = None) -> int:

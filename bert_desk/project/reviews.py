@@ -66,6 +66,12 @@ class Reviews:
                               (doc_id, task))
         return (rows[0][0], rows[0][1]) if rows else None
 
+    def last_proposer(self, task: str) -> str | None:
+        """The model spec of the most recent proposal run for `task`, or None."""
+        rows = self.core.rows("SELECT model FROM proposal_runs WHERE task = ? AND model IS NOT NULL "
+                              "ORDER BY created_at DESC LIMIT 1", (task,))
+        return rows[0][0] if rows else None
+
     def has_human_layer(self, doc_id: int, task: str) -> bool:
         """True once a reviewer or an import touched this task of the document."""
         return bool(self.core.rows("SELECT 1 FROM reviews WHERE doc_id = ? AND task = ?", (doc_id, task)))

@@ -60,3 +60,36 @@ def render_card(summary: dict[str, Any], *, title: str, data: str, licence: str,
         lines += [extra, ""]
     lines += ["## Speed", "", speed, "", "## Known limits", "", *[f"- {x}" for x in limits], ""]
     return "\n".join(lines)
+
+
+def render_version_card(version: dict[str, Any]) -> str:
+    """Markdown model card of a model version trained from a project's reviewed documents
+    (`project.versions.ModelVersion.as_dict()`)."""
+    from bert_desk.training.project_scores import format_comparison
+
+    scores = version.get("scores", {})
+    settings = version.get("settings", {})
+    start = ("its encoder, with a new head for the project's labels" if version.get("new_head")
+             else "its head, fine-tuned further")
+    lines = [
+        f"# {version['name']}", "",
+        f"A bert_desk model version for `{version['task']}`, trained {version['created_at']} from "
+        f"{version['documents']} reviewed (accepted) documents of an annotation project; "
+        f"{version['held_back']} more were held back (whole documents, seed {settings.get('seed')}) for the "
+        "scores below. Load it with `--model <this folder>`.", "",
+        "## Start", "", f"`{version['base']}`: {start}.", "",
+        "## Labels", "", ", ".join(version.get("labels", [])) or "(extractive QA: answer spans)", "",
+        "## Held-back scores (previous model vs this one)", "",
+        f"Previous model: `{version.get('previous') or 'none'}`. Exact character spans (entities), the "
+        "document label (sentiment), the first answer (QA).", "",
+        "```", format_comparison(scores.get("previous"), scores["new"]), "```", "",
+        "## Training", "", "| setting | value |", "|---|---|",
+        *[f"| {k} | {v} |" for k, v in settings.items()], "",
+        f"Training time: {version.get('train_seconds', 0):.0f} s.", "",
+    ]
+    notes = scores.get("notes") or []
+    if notes:
+        lines += ["## Notes", "", *[f"- {n}" for n in notes], ""]
+    lines += ["## Known limits", "", "- Scores on a small held-back slice are noisy: a few documents move them a lot.",
+              "- Trained on what reviewers accepted; its mistakes follow their conventions.", ""]
+    return "\n".join(lines)
