@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 import bert_desk
 from bert_desk import display_check
-from bert_desk.engine.device import DEVICES
+from bert_desk.engine.device import DEVICES, PRECISIONS
 from bert_desk.options import model_option
 from bert_desk.paths import log_file, resource
 from bert_desk.ui.dialogs import ExceptionDialog
@@ -40,6 +40,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--model", action="append", type=model_option, default=[], metavar="TASK=SPEC",
                         help="preselect a model for a tab (TASK: sentiment, qa, ner); repeatable")
     parser.add_argument("--device", choices=DEVICES, help="where models run (default: the saved choice, auto)")
+    parser.add_argument("--precision", choices=PRECISIONS,
+                        help="CPU precision: int8 or fp32 (default: the saved choice, auto)")
     parser.add_argument("--theme", choices=THEMES, help="light or dark (default: the saved choice)")
     parser.add_argument("--settings", metavar="FILE", help="use this INI file for settings instead of the user's")
     ns, rest = parser.parse_known_args(list(argv))
@@ -73,7 +75,7 @@ def build_main_window(argv: Sequence[str], *, settings: Settings | None = None,
     if ns.theme:
         settings.theme = ns.theme
     apply_theme(app, settings.theme)
-    return MainWindow(settings, device=ns.device, models=ns.models, service=service)
+    return MainWindow(settings, device=ns.device, models=ns.models, service=service, precision=ns.precision)
 
 
 # --------------------------------------------------------------------------- logging and hooks

@@ -46,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "precision", None):
+            from bert_desk.engine.device import set_precision
+
+            set_precision(args.precision)
         if args.selftest:
             from bert_desk.cli.selftest import selftest
 

@@ -10,15 +10,23 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bert_desk.engine.device import DEVICES
+from bert_desk.engine.device import DEVICES, PRECISIONS
 from bert_desk.inputs import InputError, Record, open_inputs, read_records
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 
 def add_device_option(parser: argparse.ArgumentParser) -> None:
-    """`--device {auto,cpu,cuda,mps}` (default auto): the engine's device choices."""
+    """`--device {auto,cpu,cuda,mps}` (default auto) and `--precision`: the engine's device choices."""
     parser.add_argument("--device", default="auto", choices=DEVICES)
+    add_precision_option(parser)
+
+
+def add_precision_option(parser: argparse.ArgumentParser) -> None:
+    """`--precision {auto,fp32,int8}` (default auto: int8 on CPU where the model's card allows it)."""
+    parser.add_argument("--precision", default="auto", choices=PRECISIONS,
+                        help="CPU precision: int8 (dynamic quantization) or fp32; auto: int8 where the "
+                             "model's card allows it, fp32 otherwise (CUDA always runs fp16)")
 
 
 def devices_text() -> str:

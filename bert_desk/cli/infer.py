@@ -44,6 +44,8 @@ def add_parser(subparsers: Any, task: registry.Task) -> argparse.ArgumentParser:
     if not command.per_record:
         parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--allow-pickle", action="store_true", help="allow loading non-safetensors weights")
+    parser.add_argument("--threads", type=int, default=0, metavar="N",
+                        help="torch CPU threads (default: $BERT_DESK_THREADS, else the physical cores)")
     for option in command.options:
         parser.add_argument(f"--{option.name.replace('_', '-')}", type=type(option.default),
                             default=option.default, help=option.help)
@@ -63,6 +65,10 @@ def run_task(args: argparse.Namespace) -> int:
 def _load(task: registry.Task, args: argparse.Namespace, **kwargs: Any) -> LoadedModel:
     from bert_desk.engine.loading import default_spec, load_model
 
+    if args.threads > 0:
+        from bert_desk.engine.device import configure_threads
+
+        configure_threads(args.threads)
     spec = args.model or default_spec(task.model_key)
     if spec is None:
         raise EngineError(f"no bundled {task.command.model_title or task.name} model; pass --model SPEC")

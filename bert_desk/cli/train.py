@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from bert_desk.cli._util import devices_text
+from bert_desk.cli._util import add_precision_option, devices_text
 
 T = TypeVar("T")
 
@@ -89,6 +89,7 @@ def add_parsers(subparsers: Any) -> None:
     ev.add_argument("--doc-stride", type=int, default=128, help="qa: overlap of context windows")
     ev.add_argument("--device", default="cpu", help=f"qa / pretrain: {devices_text()} (default cpu)")
     ev.add_argument("--predictions", metavar="FILE", help="qa: write {id: predicted answer} JSON here")
+    add_precision_option(ev)
     group = ev.add_argument_group("pretrain (masked LM + NSP on plain text or SQuAD JSON in --data)")
     group.add_argument("--holdout-articles", type=float, default=0.0,
                        help="pretrain: score only the articles/documents that `train pretrain` with this fraction "
@@ -232,7 +233,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
     return _evaluate_and_report(args, evaluate, lambda metrics: summary_text(args.task, metrics), args.task,
                                 args.model, args.data, limit=args.limit, batch_size=args.batch_size,
-                                threads=args.threads, max_length=args.max_length or DEFAULT_MAX_LENGTH[args.task])
+                                threads=args.threads, max_length=args.max_length or DEFAULT_MAX_LENGTH[args.task],
+                                precision="int8" if args.precision == "int8" else "fp32")
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from bert_desk.engine import registry
-from bert_desk.engine.device import describe, resolve_device
+from bert_desk.engine.device import (
+    check_precision,
+    describe,
+    precision_preference,
+    quantize_int8,
+    resolve_device,
+    resolve_precision,
+)
 from bert_desk.engine.types import (
     DeviceInfo,
     EngineError,
@@ -26,7 +33,7 @@ from bert_desk.engine.types import (
 from bert_desk.engine.words import SPLITTERS
 from bert_desk.paths import bundled_model_dir
 
-_CACHE: dict[tuple[str, str, str, bool, bool], LoadedModel] = {}
+_CACHE: dict[tuple[str, str, str, str, bool, bool], LoadedModel] = {}
 _LOCK = threading.RLock()
 _HUB_PATTERNS = ["*.json", "*.txt", "*.model", "*.safetensors", "*.py"]
 _ROBERTA_LIKE = ("roberta", "camembert", "longformer", "xlm-roberta", "bart", "luke", "mpnet")
@@ -65,10 +72,13 @@ def clear_cache() -> None:
 
 
 def load_model(spec: str, task: str, *, device: str = "auto", allow_pickle: bool = False,
-               trust_remote_code: bool = False, progress: ProgressFn = no_progress) -> LoadedModel:
-    """Load (or fetch from cache) the model for `task` named by `spec` on `device`."""
+               trust_remote_code: bool = False, precision: str | None = None,
+               progress: ProgressFn = no_progress) -> LoadedModel:
+    """Load (or fetch from cache) the model for `task` named by `spec` on `device`, in `precision`
+    (`engine.device.PRECISIONS`; None: the process-wide preference)."""
     try:
         task_def = registry.get(task)
+        precision = check_precision(precision if precision is not None else precision_preference())
     except EngineError as exc:
         raise ModelLoadError(str(exc)) from None
     spec = (spec or "").strip()
@@ -84,7 +94,7 @@ def load_model(spec: str, task: str, *, device: str = "auto", allow_pickle: bool
             raise ModelLoadError(str(exc)) from None
     # Keyed by what the spec resolves to, so `bundled:x` and the same folder share one model and a
     # spec whose target changed (another bundled folder) is not served stale.
-    key = (f"{kind}:{target}", task, dev.kind, allow_pickle, trust_remote_code)
+    key = (f"{kind}:{target}", task, dev.kind, precision, allow_pickle, trust_remote_code)
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
@@ -97,7 +107,8 @@ def load_model(spec: str, task: str, *, device: str = "auto", allow_pickle: bool
             if kind == "hub":
                 target = _hub_folder(target, allow_pickle, progress)
             name = "Bundled" if kind == "bundled" else (spec if kind == "hub" else Path(target).name)
-            loaded = _load_transformers(spec, target, name, task_def, dev, allow_pickle, trust_remote_code)
+            loaded = _load_transformers(spec, target, name, task_def, dev, allow_pickle, trust_remote_code,
+                                        precision)
         _CACHE[key] = loaded
         progress(1.0, f"Loaded {loaded.info.name}")
         return loaded
@@ -222,7 +233,7 @@ def check_fit(name: str, task_def: registry.Task, config: Any, tokenizer: Any) -
 
 
 def _load_transformers(spec: str, target: str, name: str, task_def: registry.Task, dev: DeviceInfo,
-                       allow_pickle: bool, trust_remote_code: bool) -> LoadedModel:
+                       allow_pickle: bool, trust_remote_code: bool, precision: str) -> LoadedModel:
     folder = Path(target)
     _check_folder(folder, name, allow_pickle)
     import torch
@@ -263,6 +274,9 @@ def _load_transformers(spec: str, target: str, name: str, task_def: registry.Tas
     except Exception as exc:
         raise ModelLoadError(f"Could not move '{name}' to {dev.description}: {_one_line(exc)}") from None
     model.eval()
+    precision = resolve_precision(dev, config, precision)
+    if precision == "int8":
+        model = quantize_int8(model)
     id2label = getattr(config, "id2label", None) or {}
     labels = tuple(str(id2label[i]) for i in sorted(id2label)) if task_def.name != "qa" else ()
     splitter = str(getattr(config, "bert_desk_word_splitter", "") or "") if task_def.name == "ner" else ""
@@ -270,7 +284,8 @@ def _load_transformers(spec: str, target: str, name: str, task_def: registry.Tas
         raise ModelLoadError(f"'{name}' asks for the word splitter {splitter!r}; this bert_desk knows "
                              f"{', '.join(SPLITTERS)}")
     info_obj = ModelInfo(spec=spec, task=task_def.name, name=name, backend="transformers", device=dev,
-                         labels=labels, max_length=model_max_length(tokenizer, config), word_splitter=splitter)
+                         labels=labels, max_length=model_max_length(tokenizer, config), word_splitter=splitter,
+                         precision=precision)
     return LoadedModel(info=info_obj, model=model, tokenizer=tokenizer, path=str(folder))
 
 

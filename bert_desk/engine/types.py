@@ -74,6 +74,7 @@ class ModelInfo:
     max_length: int = 512
     note: str = ""  # e.g. "CUDA out of memory: ran on CPU"
     word_splitter: str = ""  # NER: the words its training data had (engine.words); "": the tokenizer's
+    precision: str = "fp32"  # what it runs in: fp32, fp16 (CUDA) or int8 (CPU dynamic quantization)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Score a sequence- or token-classification model on a labelled file (plain torch loop, float32)."""
+"""Score a sequence- or token-classification model on a labelled file (plain torch loop, float32 or int8)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,10 @@ def _batches(items: list[Any], size: int) -> Any:
 
 
 def evaluate(task: str, model_spec: str, data_file: str | Path, *, limit: int = 0, batch_size: int = 32,
-             max_length: int = 128, threads: int = 2, progress: ProgressFn = no_progress) -> dict[str, Any]:
-    """Return accuracy + per-class P/R/F1 (sentiment) or entity-level P/R/F1 per type (ner)."""
+             max_length: int = 128, threads: int = 2, precision: str = "fp32",
+             progress: ProgressFn = no_progress) -> dict[str, Any]:
+    """Return accuracy + per-class P/R/F1 (sentiment) or entity-level P/R/F1 per type (ner), in `precision`
+    (fp32, or int8: the engine's dynamic quantization on CPU)."""
     import torch
     from transformers import (
         AutoModelForSequenceClassification,
@@ -63,6 +65,10 @@ def evaluate(task: str, model_spec: str, data_file: str | Path, *, limit: int = 
     id2label = {i: lab for lab, i in label2id.items()}
     features = encode(tokenizer, examples, label2id, max_length)
     model.eval()
+    if precision == "int8":
+        from bert_desk.engine.device import quantize_int8
+
+        model = quantize_int8(model)
     gold_rows: list[Any] = []
     pred_rows: list[Any] = []
     with torch.inference_mode():

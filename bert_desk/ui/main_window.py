@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QTabWidget, QWidget
 
-from bert_desk.engine.device import DEVICES
+from bert_desk.engine.device import DEVICES, PRECISIONS
 from bert_desk.engine.types import DeviceInfo
 from bert_desk.ui.dialogs import AboutDialog, ShortcutsDialog
 from bert_desk.ui.ner_tab import NERTab
@@ -26,6 +26,8 @@ from bert_desk.worker import InferenceService, JobDone, JobFailed
 log = logging.getLogger(__name__)
 CHOICE_TITLES = {"auto": "Automatic (CUDA > MPS > CPU)", "cpu": "CPU", "cuda": "CUDA", "mps": "Apple MPS",
                  "light": "Light", "dark": "Dark"}
+PRECISION_TITLES = {"auto": "CPU precision: automatic (int8 where the model's card allows it)",
+                    "fp32": "CPU precision: fp32 (full)", "int8": "CPU precision: int8 (faster)"}
 EDIT_ACTIONS = (("&Undo", "undo", QKeySequence.StandardKey.Undo), ("&Redo", "redo", QKeySequence.StandardKey.Redo),
                 ("Cu&t", "cut", QKeySequence.StandardKey.Cut), ("&Copy", "copy", QKeySequence.StandardKey.Copy),
                 ("&Paste", "paste", QKeySequence.StandardKey.Paste),
@@ -36,14 +38,17 @@ class MainWindow(QMainWindow):
     """The application window; `models` preselects specs per tab, `device` overrides the setting."""
 
     def __init__(self, settings: Settings, *, device: str | None = None, models: Mapping[str, str] | None = None,
-                 service: InferenceService | None = None) -> None:
+                 service: InferenceService | None = None, precision: str | None = None) -> None:
         super().__init__()
         self.setWindowTitle("bert_desk")
         name(self, "main_window")
         self.settings = settings
         self._device = device or settings.device
+        self._precision = precision or settings.precision
         self.service = service or InferenceService(parent=self)
         ctx = AppContext(self.service, settings, lambda: self._device)
+        self.device_label = name(plain_label("Device: …"), "status.device")
+        self.refresh_device()  # first in the worker's queue: the precision is set before any model loads
 
         self.tabs = name(QTabWidget(), "tabs")
         self.sentiment = SentimentTab(ctx)
@@ -57,7 +62,6 @@ class MainWindow(QMainWindow):
                 tab.picker.set_spec(spec)
         self.setCentralWidget(self.tabs)
 
-        self.device_label = name(plain_label("Device: …"), "status.device")
         self.statusBar().addPermanentWidget(self.device_label)
         self._build_menus()
         self.review = attach_review(self, self.tabs, self.file_menu, self.service, settings,
@@ -71,7 +75,6 @@ class MainWindow(QMainWindow):
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1100, 760)
         self._closed = False
-        self.refresh_device()
         # Installed spaCy pipelines, listed once by the worker (importing spaCy takes seconds) for
         # every picker that offers NER models.
         spacy_job = self.service.submit("app.spacy", "spacy_models")
@@ -132,8 +135,11 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         self.theme_actions = self._choice_menu(view_menu.addMenu("&Theme"), THEMES, self.settings.theme,
                                                self.set_theme, "theme")
-        self.device_actions = self._choice_menu(view_menu.addMenu("&Device"), DEVICES, self._device,
-                                                self.set_device, "device")
+        device_menu = view_menu.addMenu("&Device")
+        self.device_actions = self._choice_menu(device_menu, DEVICES, self._device, self.set_device, "device")
+        device_menu.addSeparator()
+        self.precision_actions = self._choice_menu(device_menu, PRECISIONS, self._precision, self.set_precision,
+                                                   "precision", PRECISION_TITLES)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents,
@@ -141,11 +147,11 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&About bert_desk", self.show_about, None, "action.about")
 
     def _choice_menu(self, menu: QMenu, choices: tuple[str, ...], current: str, slot: object,
-                     prefix: str) -> dict[str, QAction]:
+                     prefix: str, titles: Mapping[str, str] = CHOICE_TITLES) -> dict[str, QAction]:
         group = QActionGroup(self)
         actions = {}
         for choice in choices:
-            action = QAction(CHOICE_TITLES.get(choice, choice.capitalize()), self)
+            action = QAction(titles.get(choice, choice.capitalize()), self)
             action.setObjectName(f"action.{prefix}.{choice}")
             action.setCheckable(True)
             action.setChecked(choice == current)
@@ -208,17 +214,28 @@ class MainWindow(QMainWindow):
         self.settings.device = device
         self.refresh_device()
 
+    def set_precision(self, precision: str) -> None:
+        """CPU precision for the models loaded from now on (a loaded model reloads at its next run)."""
+        self._precision = precision
+        self.settings.precision = precision
+        self.refresh_device()
+
     def refresh_device(self) -> None:
-        """Resolve the device in the worker (it imports torch) and show it in the status bar."""
+        """Resolve the device and set the precision in the worker (it imports torch); show both in the
+        status bar."""
         self.device_label.setText(f"Device: {self._device} …")
-        job = self.service.submit("app.device", "device", device=self._device)
+        job = self.service.submit("app.device", "device", {"precision": self._precision}, device=self._device)
         job.done.connect(self._on_device)
         job.failed.connect(self._on_device)
 
     def _on_device(self, event: JobDone | JobFailed) -> None:
         if isinstance(event, JobDone) and isinstance(event.result, DeviceInfo):
-            self.device_label.setText(f"Device: {event.result.description}")
-            self.device_label.setToolTip(tip(f"Models run on {event.result.kind}" + (" (fp16)" if event.result.fp16 else "")))
+            cpu = event.result.kind == "cpu"
+            precision = f" · {self._precision}" if cpu and self._precision != "auto" else ""
+            self.device_label.setText(f"Device: {event.result.description}{precision}")
+            self.device_label.setToolTip(tip(
+                f"Models run on {event.result.kind}" + (" (fp16)" if event.result.fp16 else "")
+                + (f"; CPU precision {PRECISION_TITLES[self._precision].split(': ', 1)[1]}" if cpu else "")))
         elif isinstance(event, JobFailed):
             self.device_label.setText(f"Device: {self._device} — unavailable")
             self.device_label.setToolTip(tip(event.message))

@@ -143,7 +143,8 @@ class ModelPicker(QWidget):
     def show_loaded(self, info: ModelInfo) -> None:
         self.progress.hide()
         self._last_emitted = info.spec
-        text = f"{info.name} · {info.backend} · {info.device.kind}"
+        precision = f" · {info.precision}" if info.backend == "transformers" else ""
+        text = f"{info.name} · {info.backend} · {info.device.kind}{precision}"
         self.status.setText(text + (f" — {info.note}" if info.note else ""))
         self.status.setToolTip(tip(f"{info.spec}\nLabels: {', '.join(info.labels) or '—'}\n{info.device.description}"))
 

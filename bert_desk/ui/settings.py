@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from bert_desk.engine.device import DEVICES
+from bert_desk.engine.device import DEVICES, PRECISIONS
 
 ORGANIZATION = "bert_desk"
 APPLICATION = "bert_desk"
@@ -83,6 +83,15 @@ class Settings:
     @device.setter
     def device(self, value: str) -> None:
         self.store.setValue("general/device", value if value in DEVICES else "auto")
+
+    @property
+    def precision(self) -> str:
+        value = self._str("general/precision", "auto")
+        return value if value in PRECISIONS else "auto"
+
+    @precision.setter
+    def precision(self, value: str) -> None:
+        self.store.setValue("general/precision", value if value in PRECISIONS else "auto")
 
     @property
     def theme(self) -> str:

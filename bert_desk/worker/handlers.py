@@ -81,8 +81,12 @@ def _load(ctx: JobContext) -> Any:
 
 
 def _device(ctx: JobContext) -> Any:
-    from bert_desk.engine.device import resolve_device
+    """The DeviceInfo of the job's device; a payload {"precision": P} also sets the CPU precision of the
+    models loaded from now on."""
+    from bert_desk.engine.device import resolve_device, set_precision
 
+    if isinstance(ctx.job.payload, dict) and ctx.job.payload.get("precision"):
+        set_precision(str(ctx.job.payload["precision"]))
     return resolve_device(ctx.job.device or "auto")
 
 
@@ -148,7 +152,7 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
     **task_handlers(),
     "corrupt": _corrupt,  # payload: {"text", "seed"} -> pretrain.CorruptionResult (80/10/10 rule)
     "load": _load,  # payload: task -> ModelInfo
-    "device": _device,  # -> DeviceInfo for job.device
+    "device": _device,  # -> DeviceInfo for job.device (payload {"precision": P} sets the precision)
     "spacy_models": _spacy_models,  # -> sorted installed spaCy package names
     # payloads below: a `ProjectRef` as "project", and the function's other keyword arguments
     "preannotate": _preannotate,  # payload: {"project", "task", "doc_ids", "statuses", "batch_size"} -> int

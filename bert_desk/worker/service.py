@@ -37,7 +37,7 @@ class InferenceWorker(QObject):
     def __init__(self, handlers: Mapping[str, Handler] | None = None) -> None:
         super().__init__()
         self._handlers = dict(DEFAULT_HANDLERS if handlers is None else handlers)
-        self._loaded: set[tuple[str, str, str]] = set()
+        self._loaded: set[tuple[str, str, str, str]] = set()
 
     @Slot(object)
     def run_job(self, job: Job) -> None:
@@ -70,11 +70,12 @@ class InferenceWorker(QObject):
             emit(JobDone(job.job_id, job.tab, result))
 
     def _load(self, job: Job, task: str) -> Any:
+        from bert_desk.engine.device import precision_preference
         from bert_desk.engine.loading import load_model
 
         if not job.spec:
             raise EngineError("No model selected")
-        key = (job.spec, task, job.device)
+        key = (job.spec, task, job.device, precision_preference())
         first = key not in self._loaded
         if first:
             self.emitted.emit(ModelLoading(job.job_id, job.tab, job.spec, 0.0, f"Loading {job.spec}…"))

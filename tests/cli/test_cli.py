@@ -32,6 +32,25 @@ def test_sentiment_lines_and_jsonl(tiny_models, capsys, monkeypatch) -> None:
         assert sum(row["scores"].values()) == pytest.approx(1.0, abs=1e-4)
 
 
+def test_precision_option_runs_int8_with_the_same_verdicts(tiny_models, capsys, monkeypatch) -> None:
+    from bert_desk.engine.device import precision_preference, set_precision
+
+    text = "a good film 😀\nbad , dull\n"
+    spec = str(tiny_models["sentiment3"])
+    try:
+        _, fp32, _ = run_cli(["sentiment", "--model", spec, "--precision", "fp32", "--threads", "1"], text,
+                             capsys, monkeypatch)
+        code, int8, _ = run_cli(["sentiment", "--model", spec, "--precision", "int8"], text, capsys, monkeypatch)
+        assert code == 0 and precision_preference() == "int8"
+    finally:
+        set_precision("auto")
+    assert [r["label"] for r in int8] == [r["label"] for r in fp32]
+    assert all(abs(a["scores"][k] - b["scores"][k]) < 0.05 for a, b in zip(fp32, int8, strict=True) for k in a["scores"])
+    with pytest.raises(SystemExit) as exit_info:
+        main(["sentiment", "--precision", "int4"])
+    assert exit_info.value.code == 2 and "invalid choice: 'int4'" in capsys.readouterr().err
+
+
 def test_ner_spans_are_exact_offsets(spacy_ruler_spec, capsys, monkeypatch) -> None:
     text = "😀 東京: Angela Merkel visited Paris."
     code, rows, _ = run_cli(["ner", "--model", spacy_ruler_spec], text + "\n", capsys, monkeypatch)

@@ -13,9 +13,9 @@ from bert_desk.engine.types import LoadedModel
 @pytest.fixture(scope="session", autouse=True)
 def _one_torch_thread() -> None:
     """Tiny models gain nothing from intra-op threads, and on a busy shared machine they cost ~30x."""
-    import torch
+    from bert_desk.engine.device import configure_threads
 
-    torch.set_num_threads(1)
+    configure_threads(1)
 
 
 def _build_fixed_ner(folder: Path, label: str) -> Path:

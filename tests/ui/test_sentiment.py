@@ -132,7 +132,7 @@ def test_batch_table_chart_and_export(qtbot: QtBot, make_window: WindowFactory, 
         rows = list(csv.DictReader(fh))
     assert len(rows) == 12 and rows[0]["text"].startswith("review ")
     lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(lines) == 12 and set(lines[0]) == {"text", "label", "score", "scores"}
+    assert len(lines) == 12 and set(lines[0]) == {"line", "text", "label", "score", "scores"}
 
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "ok"}\n{"text": 3}\n', encoding="utf-8")
@@ -195,3 +195,25 @@ def test_only_a_model_that_loaded_joins_the_recent_ones(qtbot: QtBot, make_windo
     tab.picker.combo.setEditText(good)
     _run(qtbot, window)
     assert good in tab.picker.specs() and window.settings.recent_models("sentiment")[0] == good
+
+
+def test_cpu_precision_from_the_device_menu(qtbot: QtBot, make_window: WindowFactory, tiny_models: dict[str, Path],
+                                            settings_file: Path) -> None:
+    from bert_desk.engine.device import precision_preference
+    from bert_desk.ui.settings import Settings
+
+    window = make_window("--model", f"sentiment={tiny_models['sentiment']}", "--device", "cpu")
+    try:
+        with job_signal(qtbot, window.service, "app.device"):
+            window.precision_actions["int8"].trigger()
+        assert window.device_label.text().startswith("Device: CPU · ") and window.device_label.text().endswith(" · int8")
+        assert window.precision_actions["int8"].isChecked() and precision_preference() == "int8"
+        window.sentiment.editor.setPlainText("a fine film")
+        result = _run(qtbot, window).result
+        assert result.label in ("NEGATIVE", "POSITIVE")
+        assert window.sentiment.picker.status.text().endswith(" · cpu · int8")
+        assert Settings.from_file(str(settings_file)).precision == "int8"
+    finally:
+        with job_signal(qtbot, window.service, "app.device"):
+            window.set_precision("auto")
+    assert precision_preference() == "auto"
