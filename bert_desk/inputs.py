@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,20 +228,57 @@ def default_column(header: list[str]) -> str | None:
     return next((names[name] for name in TEXT_COLUMNS if name in names), None)
 
 
-def read_texts(path: str | Path, column: str | None = None) -> list[str]:
-    """Texts of a batch file: .txt (one per non-blank line, stripped), .csv/.tsv (`column`,
-    default the `text` column), .jsonl (a string `text` field per line)."""
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # C0/C1 controls but tab, newlines, form feeds
+MAX_CONTROL_SHARE = 0.1  # text where more of the visible characters are controls is not text
+
+
+def control_problem(text: str) -> str | None:
+    """What is wrong with text full of control characters (a binary file that happens to be valid UTF-8, a
+    corrupted export), or None: a few stray ones pass."""
+    controls = CONTROL.findall(text)
+    if not controls:
+        return None
+    share = len(controls) / (len(text) - sum(map(str.isspace, text)) or 1)
+    if share <= MAX_CONTROL_SHARE:
+        return None
+    return (f"not text: {len(controls):,} control characters ({share:.0%} of the characters, the first "
+            f"U+{ord(controls[0]):04X}); is this a binary file?")
+
+
+def check_text(source: str, text: str) -> None:
+    """Refuse text full of control characters (`control_problem`): an InputError naming the first one's line."""
+    problem = control_problem(text)
+    if problem is not None:
+        match = CONTROL.search(text)
+        raise InputError(source, 1 + text.count("\n", 0, match.start() if match else 0), problem)
+
+
+def read_numbered_texts(path: str | Path, column: str | None = None) -> list[tuple[int, str]]:
+    """(line, text) of a batch file, `line` the 1-based line where the text starts: .txt (one per non-blank
+    line, stripped), .csv/.tsv (`column`, default the `text` column), .jsonl (a string `text` field per
+    line). Text full of control characters is refused (`check_text`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
-        return _read_table_column(path, column)
-    data = io.BytesIO(_read_bytes(path))
-    if suffix in (".jsonl", ".ndjson"):
-        return [require_text(rec, "text") for rec in read_records(data, str(path), jsonl=True)]
-    return [rec.fields["text"].strip() for rec in read_records(data, str(path), jsonl=False)]
+        numbered = _read_table_column(path, column)
+    else:
+        data = io.BytesIO(_read_bytes(path))
+        if suffix in (".jsonl", ".ndjson"):
+            numbered = [(rec.line, require_text(rec, "text")) for rec in read_records(data, str(path), jsonl=True)]
+        else:
+            numbered = [(rec.line, rec.fields["text"].strip()) for rec in read_records(data, str(path), jsonl=False)]
+    problem = control_problem("\n".join(text for _, text in numbered))  # the file is judged as a whole
+    if problem is not None:
+        raise InputError(str(path), next(line for line, text in numbered if CONTROL.search(text)), problem)
+    return numbered
 
 
-def _read_table_column(path: Path, column: str | None) -> list[str]:
+def read_texts(path: str | Path, column: str | None = None) -> list[str]:
+    """The texts of a batch file (`read_numbered_texts` without the line numbers)."""
+    return [text for _, text in read_numbered_texts(path, column)]
+
+
+def _read_table_column(path: Path, column: str | None) -> list[tuple[int, str]]:
     source = str(path)
     reader = _table_reader(path)
     try:
@@ -252,24 +290,32 @@ def _read_table_column(path: Path, column: str | None) -> list[str]:
             raise InputError(source, 1, f"no column '{name or 'text'}' (columns: {', '.join(header)})")
         index = header.index(name)
         texts = []
+        start = reader.line_num + 1
         for row in reader:
+            row_line, start = start, reader.line_num + 1  # a quoted row may span lines: where it starts
             if not any(cell.strip() for cell in row):
                 continue
             if index >= len(row):
                 raise InputError(source, reader.line_num, f"row has no '{name}' value")
-            texts.append(row[index])
+            texts.append((row_line, row[index]))
         return texts
     except csv.Error as exc:
         raise InputError(source, None, f"malformed CSV ({exc})") from None
 
 
 def write_csv(path: str | Path, rows: Iterable[Mapping[str, object]]) -> None:
-    """Write rows of `text`, `label`, `score` as UTF-8 CSV (atomically)."""
+    """Write rows of `text`, `label`, `score` as UTF-8 CSV (atomically); with them, the source `line` first
+    and one `score_<label>` column per label of the rows' `scores` (as JSONL carries them)."""
+    rows = list(rows)
+    labels = sorted({label for row in rows for label in row.get("scores", {}) or {}})  # type: ignore[union-attr]
+    numbered = any("line" in row for row in rows)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(["text", "label", "score"])
+    writer.writerow(["line"] * numbered + ["text", "label", "score"] + [f"score_{label}" for label in labels])
     for row in rows:
-        writer.writerow([row["text"], row["label"], f"{float(row['score']):.6f}"])  # type: ignore[arg-type]
+        scores: Mapping[str, float] = row.get("scores") or {}  # type: ignore[assignment]
+        writer.writerow([row.get("line", "")] * numbered + [row["text"], row["label"], f"{float(row['score']):.6f}"]  # type: ignore[arg-type]
+                        + [f"{scores[label]:.6f}" if label in scores else "" for label in labels])
     with atomic_write(path) as raw:
         raw.write(buffer.getvalue().encode("utf-8"))
 

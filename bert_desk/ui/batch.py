@@ -1,4 +1,7 @@
-"""Batch sentiment: a sortable results table, the distribution chart, progress, Cancel and export."""
+"""Batch sentiment: a sortable results table, the distribution chart, progress, Cancel and export.
+
+Exports are in the file's order (whatever the table's sort), each row with the source line its text
+starts on and every label's score; opening another file while results are unexported asks first."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from bert_desk import inputs as batch_io
 from bert_desk.engine.types import SentimentResult
+from bert_desk.ui import widgets
 from bert_desk.ui.chart import DistributionChart, label_colors
 from bert_desk.ui.entity_table import SORT_ROLE, sorting_proxy
 from bert_desk.ui.table_model import Index, RowsTableModel
@@ -65,8 +69,13 @@ class BatchTableModel(RowsTableModel):
         return None
 
 
-def export_rows(results: Sequence[SentimentResult]) -> list[dict[str, object]]:
-    return [{"text": r.text, "label": r.label, "score": r.score, "scores": dict(r.scores)} for r in results]
+def export_rows(results: Sequence[SentimentResult], lines: Sequence[int] = ()) -> list[dict[str, object]]:
+    """One row per result, in the given order: the source `line` (when known), text, label, score, scores."""
+    rows: list[dict[str, object]] = []
+    for i, r in enumerate(results):
+        line = {"line": lines[i]} if i < len(lines) else {}
+        rows.append({**line, "text": r.text, "label": r.label, "score": r.score, "scores": dict(r.scores)})
+    return rows
 
 
 class BatchPanel(QWidget):
@@ -94,6 +103,8 @@ class BatchPanel(QWidget):
         self.table = name(QTableView(), f"{p}.batch_table")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicatorClearable(True)  # a third click: back to the file's order
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the file's order, no arrow
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setWordWrap(False)
@@ -118,6 +129,9 @@ class BatchPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.export_csv_button.clicked.connect(lambda: self.choose_export("csv"))
         self.export_jsonl_button.clicked.connect(lambda: self.choose_export("jsonl"))
+        self._lines: list[int] = []  # the source line of each text of the batch, in the file's order
+        self._source = ""
+        self._unexported = False
         self._update_exports()
 
     # -- input ------------------------------------------------------------------------------
@@ -127,25 +141,39 @@ class BatchPanel(QWidget):
             self.open_file(path)
 
     def open_file(self, path: str, column: str | None = None) -> bool:
-        """Read a batch file (asking for the CSV/TSV column when needed) and emit its texts."""
+        """Read a batch file (asking for the CSV/TSV column when needed) and emit its texts; results not
+        yet exported are only replaced when the user agrees."""
         from bert_desk.ui.dialogs import pick_column
 
+        if not self.confirm_discard():
+            return False
         try:
             if batch_io.is_table(path) and column is None:
                 header, rows = batch_io.table_columns(path)
                 column = batch_io.default_column(header) or pick_column(self, Path(path).name, header, rows)
                 if column is None:
                     return False
-            texts = batch_io.read_texts(path, column)
+            numbered = batch_io.read_numbered_texts(path, column)
         except batch_io.InputError as exc:
             self.failed.emit(str(exc))
             return False
-        if not texts:
+        if not numbered:
             self.failed.emit(f"{Path(path).name}: no texts found")
             return False
-        self.summary.setText(f"{Path(path).name}: {len(texts)} texts")
-        self.texts_ready.emit(texts)
+        self._lines = [line for line, _ in numbered]
+        self._source = Path(path).name
+        self.summary.setText(f"{self._source}: {len(numbered)} texts")
+        self.texts_ready.emit([text for _, text in numbered])
         return True
+
+    def confirm_discard(self) -> bool:
+        """True when there are no unexported results, or the user agrees to discard them."""
+        if not self._unexported or not self.model.rowCount():
+            return True
+        n = self.model.rowCount()
+        return widgets.ask_yes_no(self, "Discard the batch results?",
+                                  f"The {n:,} results of {self._source or 'the last batch'} have not been exported. "
+                                  "Discard them and open another file?", "Discard")
 
     # -- state ------------------------------------------------------------------------------
     def set_busy(self, busy: bool, message: str = "") -> None:
@@ -161,7 +189,8 @@ class BatchPanel(QWidget):
 
     def show_results(self, results: Sequence[SentimentResult]) -> None:
         self.model.set_results(results)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self._unexported = bool(results)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the file's order, no arrow
         self.chart.set_results([(r.label, r.score) for r in results])
         counts = self.chart.counts()
         self.summary.setText(f"{len(results)} texts: " + ", ".join(f"{lab} {n}" for lab, n in sorted(counts.items())))
@@ -184,13 +213,13 @@ class BatchPanel(QWidget):
             self.export(path, fmt)
 
     def export(self, path: str, fmt: str) -> None:
-        """Write the results (in the table's current order) as CSV or JSONL."""
-        order = [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in range(self.proxy.rowCount())]
-        results = self.model.results()
-        rows = export_rows([results[i] for i in order])
+        """Write the results as CSV or JSONL in the file's order (not the table's sort), with source lines
+        and every label's score."""
+        rows = export_rows(self.model.results(), self._lines)
         try:
             (batch_io.write_csv if fmt == "csv" else batch_io.write_jsonl)(path, rows)
         except OSError as exc:
             self.failed.emit(f"Could not write {Path(path).name}: {exc.strerror or exc}")
             return
+        self._unexported = False
         self.summary.setText(f"Exported {len(rows)} rows to {Path(path).name}")

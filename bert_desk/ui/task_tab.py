@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bert_desk.inputs import InputError, check_text
 from bert_desk.ui.error_bar import ErrorBar
 from bert_desk.ui.highlight import TextEdit, read_text_file
 from bert_desk.ui.model_picker import ModelPicker
@@ -124,12 +125,17 @@ class TaskTab(QWidget):
         return path or None
 
     def load_text_file(self, path: str) -> str | None:
-        """Read a text file for an editor (newlines normalised); errors go to the error bar."""
+        """Read a text file for an editor (newlines normalised); errors go to the error bar, as does a
+        file full of control characters (`inputs.check_text`: not text, so not scored)."""
         try:
-            return read_text_file(path).replace("\r\n", "\n").replace("\r", "\n")
+            text = read_text_file(path).replace("\r\n", "\n").replace("\r", "\n")
+            check_text(path, text)
+            return text
         except OSError as exc:
             self.error_bar.show_error(f"Could not open {Path(path).name}: {exc.strerror or exc}")
-            return None
+        except InputError as exc:
+            self.error_bar.show_error(str(exc))
+        return None
 
     # -- to implement -----------------------------------------------------------------------
     def request(self) -> tuple[str, Any] | None:

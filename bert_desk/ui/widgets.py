@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QSplitter, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -75,3 +75,14 @@ def split(first: QWidget, second: QWidget, stretch: tuple[int, int] = (1, 1), *,
         splitter.addWidget(widget)
         splitter.setStretchFactor(index, stretch[index])
     return splitter
+
+
+def ask_yes_no(parent: QWidget | None, title: str, text: str, yes: str = "Yes") -> bool:
+    """A modal question with plain text (user file names never become markup); True when `yes` is pressed.
+    No is the default button."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.No, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    accept = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.exec()
+    return box.clickedButton() is accept
