@@ -82,19 +82,26 @@ def merge_words(text: str, words: Sequence[Word]) -> tuple[Entity, ...]:
     return tuple(entities)
 
 
-def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, batch_size: int,
-                    progress: ProgressFn, cancel: CancelToken | None) -> tuple[list[list[Word]], list[int]]:
-    """Labelled words per text (sorted) and the window count per text."""
-    import torch
-
+def encode_windows(lm: LoadedModel, texts: Sequence[str]) -> tuple[Any, list[list[tuple[int, int]]] | None]:
+    """The stride windows of `texts` (offsets mapped) and, when the model has its own word splitter (see
+    `engine.words`), each text's words as character spans (token offsets then count from their word's
+    start); None: the tokenizer's words, offsets into the text."""
     max_len = lm.info.max_length
     style = lm.info.word_splitter
-    # The model's own words (see `engine.words`), as character spans of each text; None: the tokenizer's.
     spans = [split_words(text, style) for text in texts] if style else None
     inputs: Any = [[text[a:b] for a, b in words] for text, words in zip(texts, spans, strict=True)] if spans \
         else list(texts)
     enc = lm.tokenizer(inputs, is_split_into_words=spans is not None, truncation=True, max_length=max_len,
                        stride=window_stride(max_len), return_overflowing_tokens=True, return_offsets_mapping=True)
+    return enc, spans
+
+
+def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, batch_size: int,
+                    progress: ProgressFn, cancel: CancelToken | None) -> tuple[list[list[Word]], list[int]]:
+    """Labelled words per text (sorted) and the window count per text."""
+    import torch
+
+    enc, spans = encode_windows(lm, texts)
     outputs = run_batches(runner, encoding_features(enc, model_inputs(lm)), keys=("logits",),
                           pad_id=pad_id(lm), batch_size=batch_size, progress=progress, cancel=cancel,
                           message="Windows", token_level=True)

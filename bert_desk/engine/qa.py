@@ -55,7 +55,7 @@ def _window_candidates(start: Any, end: Any, ctx: list[int], max_answer_len: int
     return torch.logsumexp(flat, dim=0), picks
 
 
-def _encode(tok: Any, question: str, context: str, question_first: bool, max_len: int,
+def encode_windows(tok: Any, question: str, context: str, question_first: bool, max_len: int,
             doc_stride: int) -> Any:
     """Overflowing windows of (question, context); the stride shrinks to fit a long question."""
     q_len = len(tok(question, add_special_tokens=False)["input_ids"])
@@ -107,7 +107,7 @@ def answer_batch(model: LoadedModel, pairs: Sequence[tuple[str, str]], *, top_k:
     max_len = max(8, min(max_length, model.info.max_length))
     windows: list[tuple[int, Any, int]] = []  # (pair index, encoding, window index in it)
     for q_index, question in enumerate(qs):
-        enc = _encode(tok, question, contexts[q_index], question_first, max_len, doc_stride)
+        enc = encode_windows(tok, question, contexts[q_index], question_first, max_len, doc_stride)
         windows.extend((q_index, enc, i) for i in range(len(enc["input_ids"])))
     inputs = model_inputs(model)
     features = [{k: list(enc[k][i]) for k in inputs if k in enc} for _, enc, i in windows]
