@@ -16,6 +16,7 @@ one-line `ModelLoadError` ("… has no trained next-sentence prediction (NSP) he
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,14 +153,35 @@ def fill_mask(model: LoadedModel, text: str, *, top_k: int = 5, progress: Progre
     for (start, end), values, ids in zip(spans, top.values.tolist(), top.indices.tolist(), strict=True):
         candidates = tuple(_candidate(tok, i, v) for v, i in zip(values, ids, strict=True))
         masks.append(MaskPrediction(start, end, candidates))
+    progress(1.0, "Done")
+    return FillMaskResult(text, tuple(masks), filled_text(text, masks), runner.note)
+
+
+def match_case(word: str, text: str, start: int, original: str | None = None) -> str:
+    """`word` (an uncased model's lower-case guess) cased for where it goes in at `start` of `text`: like
+    the word it replaces (`original`: "Paris" -> "London", "NASA" -> "ESA"), and capitalised at the start
+    of a sentence. A guess with capitals of its own (a cased model) is left alone."""
+    if not word or word != word.lower():
+        return word
+    if original and original.isupper() and len(original) > 1:
+        return word.upper()
+    before = text[:start].rstrip()
+    capital = (original or "")[:1].isupper() or not before or before[-1] in ".!?…"
+    return word[:1].upper() + word[1:] if capital else word
+
+
+def filled_text(text: str, masks: Sequence[MaskPrediction], originals: Mapping[int, str] | None = None) -> str:
+    """`text` with each [MASK] replaced by its best candidate, cased by `match_case` (`originals`: the start
+    of a [MASK] -> the word it replaced, when known); a word piece ("##ing") joins the word before it."""
     filled, at = [], 0
     for m in masks:
         best = m.candidates[0]
         before = text[at:m.start]
-        filled += [before.rstrip() if best.token.startswith("##") else before, best.text]
+        piece = best.token.startswith("##")
+        word = best.text if piece else match_case(best.text, text, m.start, (originals or {}).get(m.start))
+        filled += [before.rstrip() if piece else before, word]
         at = m.end
-    progress(1.0, "Done")
-    return FillMaskResult(text, tuple(masks), "".join([*filled, text[at:]]), runner.note)
+    return "".join([*filled, text[at:]])
 
 
 def next_sentence(model: LoadedModel, a: str, b: str, *, progress: ProgressFn = no_progress,

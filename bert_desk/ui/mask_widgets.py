@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,6 +25,8 @@ from bert_desk.engine.pretrain import (
     FillMaskResult,
     MaskCandidate,
     MaskPrediction,
+    filled_text,
+    match_case,
 )
 from bert_desk.ui.theme import HIGHLIGHT_TEXT
 from bert_desk.ui.widgets import markup_label, name, plain_label, tip
@@ -112,30 +114,38 @@ class CandidatesView(QScrollArea):
         layout.addStretch(1)
         self.setWidget(body)
 
-    def set_result(self, result: FillMaskResult) -> None:
-        self.clear(f"Best guess: {result.filled}" + (f"  ({result.note})" if result.note else ""))
+    def set_result(self, result: FillMaskResult, originals: Mapping[int, str] | None = None) -> None:
+        """Show each mask's candidates, cased as they would go in (`match_case`; `originals`: the start of a
+        [MASK] -> the word it replaced). One grid for every mask, so their bars line up."""
+        originals = dict(originals or {})
+        filled = filled_text(result.text, result.masks, originals)
+        self.clear(f"Best guess: {filled}" + (f"  ({result.note})" if result.note else ""))
         self.result = result
         body = self.widget()
         layout = body.layout()
         assert isinstance(layout, QVBoxLayout)
         accent = self.palette().highlight().color().name()
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        row = 0
         for number, mask in enumerate(result.masks, start=1):
             hint = " · click a candidate to put it in the sentence" if number == 1 else ""
             title = plain_label(f"[MASK] {number} (characters {mask.start}–{mask.end}){hint}")
             title.setProperty("role", "notice")
-            layout.insertWidget(layout.count() - 1, title)
-            grid = QGridLayout()
-            grid.setColumnStretch(1, 1)
+            grid.addWidget(title, row, 0, 1, 3)
+            row += 1
             row_bars = []
-            for row, cand in enumerate(mask.candidates):
-                word = name(QPushButton(cand.token if cand.token == cand.text else f"{cand.text}  ({cand.token})"),
-                            f"{self._prefix}.use.{number}.{row + 1}",
-                            f"Put “{cand.text}” in place of [MASK] {number} and predict the rest again")
+            for rank, cand in enumerate(mask.candidates, start=1):
+                text = cand.text if cand.token.startswith("##") else match_case(
+                    cand.text, result.text, mask.start, originals.get(mask.start))
+                word = name(QPushButton(text if cand.token in (text, cand.text) else f"{text}  ({cand.token})"),
+                            f"{self._prefix}.use.{number}.{rank}",
+                            f"Put “{text}” in place of [MASK] {number} and predict the rest again")
                 word.setFlat(True)
                 word.setStyleSheet("text-align: left; padding: 0 4px;")
                 word.setCursor(Qt.CursorShape.PointingHandCursor)
-                word.clicked.connect(lambda _c=False, m=mask, c=cand: self._choose(m, c))
-                fill = bar(cand.score, accent, f"{self._prefix}.candidate.{number}.{row + 1}")
+                word.clicked.connect(lambda _c=False, m=mask, c=cand, t=text: self._choose(m, c, t))
+                fill = bar(cand.score, accent, f"{self._prefix}.candidate.{number}.{rank}")
                 fill.setAccessibleName(f"{cand.token} {cand.score:.1%}")
                 percent = plain_label(f"{cand.score:.1%}")
                 percent.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -143,18 +153,20 @@ class CandidatesView(QScrollArea):
                 grid.addWidget(word, row, 0)
                 grid.addWidget(fill, row, 1)
                 grid.addWidget(percent, row, 2)
+                row += 1
                 row_bars.append(fill)
-            holder = QWidget()
-            holder.setLayout(grid)
-            layout.insertWidget(layout.count() - 1, holder)
             self.bars.append(row_bars)
+        holder = QWidget()
+        holder.setLayout(grid)
+        layout.insertWidget(layout.count() - 1, holder)
 
-    def _choose(self, mask: MaskPrediction, cand: MaskCandidate) -> None:
-        """Emit `chosen`; a word piece ("##ing") takes the spaces before its [MASK] too, as `filled` joins it."""
+    def _choose(self, mask: MaskPrediction, cand: MaskCandidate, text: str) -> None:
+        """Emit `chosen` with the candidate as shown (`text`); a word piece ("##ing") takes the spaces before
+        its [MASK] too, as `filled` joins it."""
         start = mask.start
         if cand.token.startswith("##") and self.result is not None:
             start = len(self.result.text[:start].rstrip())
-        self.chosen.emit(start, mask.end, cand.text)
+        self.chosen.emit(start, mask.end, text)
 
 
 class CorruptionView(QWidget):

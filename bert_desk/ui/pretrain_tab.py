@@ -176,7 +176,7 @@ class PretrainTab(TaskTab):
         return "fill-mask", {"text": text, "top_k": self.top_k.value()}
 
     def show_result(self, result: FillMaskResult) -> None:
-        self.candidates.set_result(result)
+        self.candidates.set_result(result, self._restore)  # the masked words give their case to the guesses
 
     def run_nsp(self) -> None:
         """Probability that sentence B follows sentence A (stream `pretrain.nsp`)."""

@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
+from bert_desk.engine.pretrain import FillMaskResult, MaskCandidate, MaskPrediction
 from bert_desk.ui import widgets
 from bert_desk.ui.main_window import MainWindow
 from tests.ui.conftest import WindowFactory
@@ -125,3 +127,31 @@ def test_ask_yes_no_is_plain_text_and_defaults_to_no(qtbot: QtBot) -> None:
     QTimer.singleShot(0, lambda: answer("&No"))
     assert not widgets.ask_yes_no(None, "Discard?", "x", "Discard")
     assert seen[0][0] == Qt.TextFormat.PlainText and seen[0][1] == "&No"
+
+
+def test_fill_mask_guesses_keep_the_masked_words_case_and_bars_line_up(qtbot: QtBot,
+                                                                        make_window: WindowFactory) -> None:
+
+    window = make_window()
+    tab = window.pretrain
+    window.tabs.setCurrentWidget(tab)
+    tab.input.setText("the cat visited Paris .")
+    tab.toggle_mask(16, 21)  # the user clicks "Paris"
+    tab.toggle_mask(0, 3)  # and "the", at the sentence's start
+    text = tab.input.text()
+    assert text == "[MASK] cat visited [MASK] ."
+    first, second = (m.start() for m in re.finditer(r"\[MASK\]", text))
+    masks = (MaskPrediction(first, first + 6, (MaskCandidate("a", "a", 1, 0.6),
+                                               MaskCandidate("everyone", "everyone", 2, 0.3))),
+             MaskPrediction(second, second + 6, (MaskCandidate("london", "london", 3, 0.5),
+                                                 MaskCandidate("x", "x", 4, 0.2))))
+    tab.show_result(FillMaskResult(text, masks, "a cat visited london ."))
+    assert tab.candidates.headline.text() == "Best guess: A cat visited London ."
+    assert tab.findChild(QPushButton, "pretrain.use.2.1").text() == "London"
+    qtbot.waitUntil(lambda: tab.candidates.bars[1][0].width() > 0)
+    bars = tab.candidates.bars  # the two masks' bars start and end at the same x
+    assert {b.mapTo(tab, b.rect().topLeft()).x() for row in bars for b in row} == {bars[0][0].mapTo(
+        tab, bars[0][0].rect().topLeft()).x()}
+    assert {b.width() for row in bars for b in row} == {bars[0][0].width()}
+    tab.candidates.findChild(QPushButton, "pretrain.use.2.1").click()  # into the sentence with its case
+    assert tab.input.text().startswith("[MASK] cat visited London .")
