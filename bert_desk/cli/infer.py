@@ -62,7 +62,8 @@ def run_task(args: argparse.Namespace) -> int:
         return _run_chunked(task, args, progress)
 
 
-def _load(task: registry.Task, args: argparse.Namespace, **kwargs: Any) -> LoadedModel:
+def load_task_model(task: registry.Task, args: argparse.Namespace, **kwargs: Any) -> LoadedModel:
+    """The task's model as `--model`, `--device`, `--allow-pickle` and `--threads` say (default: the bundled one)."""
     from bert_desk.engine.loading import default_spec, load_model
 
     if args.threads > 0:
@@ -89,7 +90,7 @@ def _jsonl(task: registry.Task) -> bool | None:
 
 
 def _run_chunked(task: registry.Task, args: argparse.Namespace, progress: Callable[[float, str], None]) -> int:
-    model = _load(task, args, progress=progress)
+    model = load_task_model(task, args, progress=progress)
     options = _options(task, args)
     for chunk in chunks(records(args.files, jsonl=_jsonl(task), jsonl_files=True), CHUNK):
         if task.batch is None:
@@ -117,7 +118,7 @@ def _run_chunked(task: registry.Task, args: argparse.Namespace, progress: Callab
 
 
 def _run_per_record(task: registry.Task, args: argparse.Namespace) -> int:
-    model = _load(task, args)
+    model = load_task_model(task, args)
     options = _options(task, args)
     for record in records(args.files, jsonl=_jsonl(task), jsonl_files=True):
         fields = _fields(task, record)

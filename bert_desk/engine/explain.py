@@ -15,6 +15,8 @@ flat (its gradient vanishes, and gradient × input with it), its log-odds is not
 - NER: the log-odds of the entity's type (all its B-/I-/E-/S- tags together) at each word's first sub-token,
   in the window `ner` reads that word from, averaged over the entity's words.
 
+An int8 model (no gradients through its quantized layers) is explained through its fp32 copy.
+
 The windows are those of prediction (`sentiment`, `qa.encode_windows`, `ner.encode_windows`): nothing is
 truncated; only windows that hold the target are run, and a token seen by several windows sums its parts.
 Every token carries (start, end) in the original text (the question's or the context's for QA), widened to
@@ -92,6 +94,15 @@ class _Window:
     inputs: dict[str, list[int]]
     keys: list[Key | None]
     target: Callable[[Any], Any]  # model output of a batch of this window -> tensor [batch]
+
+
+def _differentiable(lm: LoadedModel) -> LoadedModel:
+    """`lm`, or an fp32 copy of an int8 model (quantized linear layers have no gradients)."""
+    if lm.info.precision != "int8":
+        return lm
+    from bert_desk.engine.loading import load_model
+
+    return load_model(lm.info.spec, lm.info.task, device=lm.info.device.kind, precision="fp32")
 
 
 def _check_method(method: str, steps: int) -> None:
@@ -217,6 +228,7 @@ def explain_sentiment(model: LoadedModel, text: str, *, label: str | None = None
 
     require_transformers(model, "sentiment")
     _check_method(method, steps)
+    model = _differentiable(model)
     check_length(text)
     if not text.strip():
         raise EngineError("Nothing to explain: the text is empty")
@@ -251,6 +263,7 @@ def explain_qa(model: LoadedModel, question: str, context: str, *, answer: tuple
 
     require_transformers(model, "qa")
     _check_method(method, steps)
+    model = _differentiable(model)
     check_length(context, what="context")
     check_length(question, what="question")
     if answer is None:
@@ -301,6 +314,7 @@ def explain_ner(model: LoadedModel, text: str, *, entity: tuple[int, int] | None
 
     require_transformers(model, "ner")
     _check_method(method, steps)
+    model = _differentiable(model)
     check_length(text)
     if entity is None or label is None:
         found = ner.extract(model, text, progress=_predict_progress(progress), cancel=cancel).entities

@@ -165,3 +165,13 @@ def test_to_json(models: dict) -> None:
     data = explain.to_json(result)
     assert data["method"] == "ig" and data["steps"] == 4 and "baseline" in data
     assert [(t["start"], t["end"], t["text"]) for t in data["tokens"]] == [(0, 4, "good"), (5, 6, "😀")]
+
+
+def test_an_int8_model_is_explained_through_its_fp32_copy(tiny_models: dict) -> None:
+    from bert_desk.engine.loading import load_model
+
+    int8 = load_model(str(tiny_models["sentiment"]), "sentiment", device="cpu", precision="int8")
+    assert int8.info.precision == "int8"
+    result = explain.explain_sentiment(int8, "a good film", method=explain.IG, steps=8)
+    assert [t.text for t in result.tokens] == ["a", "good", "film"]
+    assert any(t.attribution != 0 for t in result.tokens)
