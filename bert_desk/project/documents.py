@@ -10,7 +10,7 @@ from typing import Any
 
 from bert_desk.project.core import Core
 from bert_desk.project.errors import ProjectError
-from bert_desk.project.queries import DocFilter, chunks, make_preview, where_clause
+from bert_desk.project.queries import DocFilter, chunks, make_preview, order_key, where_clause
 from bert_desk.project.records import Records
 from bert_desk.project.reviews import Reviews
 from bert_desk.project.schema import now
@@ -93,52 +93,74 @@ class Documents:
         return document
 
     def list_documents(self, *, task: str | None = None, status: str | Iterable[str] | None = None,
-                       label: str | None = None, search: str | None = None,
-                       offset: int = 0, limit: int = 100) -> list[DocumentRow]:
-        """One page of documents in order: id, position, preview, length and status per task.
+                       label: str | None = None, search: str | None = None, disagree: bool = False,
+                       order: str = "position", offset: int = 0, limit: int = 100) -> list[DocumentRow]:
+        """One page of documents in order: id, position, preview, length and status per task (and, with a
+        task, the confidence of its last proposals).
 
         `status` applies to `task` (or, without a task: "unreviewed" = no task reviewed, other
         statuses = any task has it); `label` matches effective annotations; `search` is a
-        case-insensitive substring of the text.
+        case-insensitive substring of the text; `disagree` keeps documents whose reviewed annotations
+        differ from the model's proposals; `order` is "position" or "confidence" (least confident first,
+        documents without proposals last).
         """
-        where, params = where_clause(DocFilter(task, status, label, search))
+        f = DocFilter(task, status, label, search, disagree, order)
+        where, params = where_clause(f)
+        key, key_params = order_key(f)
         rows = self.core.rows(
             f"SELECT d.id, d.position, d.preview, d.length FROM documents d {where} "
-            "ORDER BY d.position LIMIT ? OFFSET ?", (*params, int(limit), int(offset)),
+            f"ORDER BY {key}, d.position LIMIT ? OFFSET ?", (*params, *key_params, int(limit), int(offset)),
         )
-        statuses = self.reviews.statuses([r[0] for r in rows])
-        return [DocumentRow(r[0], r[1], r[2], r[3], statuses.get(r[0], {})) for r in rows]
+        ids = [r[0] for r in rows]
+        statuses = self.reviews.statuses(ids)
+        confidence = self.reviews.confidences(ids, task) if task else {}
+        return [DocumentRow(r[0], r[1], r[2], r[3], statuses.get(r[0], {}), confidence.get(r[0])) for r in rows]
 
     def count(self, *, task: str | None = None, status: str | Iterable[str] | None = None,
-              label: str | None = None, search: str | None = None) -> int:
+              label: str | None = None, search: str | None = None, disagree: bool = False,
+              order: str = "position") -> int:
         """Number of documents matching the same filters as `list_documents`."""
-        where, params = where_clause(DocFilter(task, status, label, search))
+        where, params = where_clause(DocFilter(task, status, label, search, disagree, order))
         return int(self.core.rows(f"SELECT COUNT(*) FROM documents d {where}", params)[0][0])
 
     def document_ids(self, *, task: str | None = None, status: str | Iterable[str] | None = None,
-                     label: str | None = None, search: str | None = None) -> list[int]:
+                     label: str | None = None, search: str | None = None, disagree: bool = False,
+                     order: str = "position") -> list[int]:
         """Ids of all matching documents in order."""
-        where, params = where_clause(DocFilter(task, status, label, search))
-        return [r[0] for r in self.core.rows(f"SELECT d.id FROM documents d {where} ORDER BY d.position", params)]
+        f = DocFilter(task, status, label, search, disagree, order)
+        where, params = where_clause(f)
+        key, key_params = order_key(f)
+        return [r[0] for r in self.core.rows(f"SELECT d.id FROM documents d {where} ORDER BY {key}, d.position",
+                                             (*params, *key_params))]
+
+    def _after(self, f: DocFilter, doc_id: int, op: str) -> tuple[str, list[Any]]:
+        """The condition "comes before/after `doc_id` in `f`'s order" (op "<" or ">") and its parameters."""
+        key, key_params = order_key(f)
+        doc_key = key.replace("d.id", "?")
+        return (f"({key}, d.position) {op} ({doc_key}, (SELECT position FROM documents WHERE id = ?))",
+                [*key_params, *([doc_id, *key_params] if key_params else []), doc_id])
 
     def neighbor(self, doc_id: int, step: int = 1, *, task: str | None = None,
                  status: str | Iterable[str] | None = None, label: str | None = None,
-                 search: str | None = None) -> int | None:
+                 search: str | None = None, disagree: bool = False, order: str = "position") -> int | None:
         """Id of the next (step > 0) or previous matching document after `doc_id`, or None."""
-        where, params = where_clause(DocFilter(task, status, label, search),
-                                     extra=f"d.position {'>' if step > 0 else '<'} "
-                                           "(SELECT position FROM documents WHERE id = ?)")
-        order = "ASC" if step > 0 else "DESC"
-        rows = self.core.rows(f"SELECT d.id FROM documents d {where} ORDER BY d.position {order} LIMIT 1 OFFSET ?",
-                          (*params, doc_id, abs(step) - 1))
+        f = DocFilter(task, status, label, search, disagree, order)
+        extra, extra_params = self._after(f, doc_id, ">" if step > 0 else "<")
+        where, params = where_clause(f, extra=extra)
+        key, key_params = order_key(f)
+        direction = "ASC" if step > 0 else "DESC"
+        rows = self.core.rows(f"SELECT d.id FROM documents d {where} ORDER BY {key} {direction}, d.position "
+                              f"{direction} LIMIT 1 OFFSET ?", (*params, *extra_params, *key_params, abs(step) - 1))
         return rows[0][0] if rows else None
 
     def index_of(self, doc_id: int, *, task: str | None = None, status: str | Iterable[str] | None = None,
-                 label: str | None = None, search: str | None = None) -> int:
+                 label: str | None = None, search: str | None = None, disagree: bool = False,
+                 order: str = "position") -> int:
         """0-based index of `doc_id` in the filtered list (its row if it were listed)."""
-        where, params = where_clause(DocFilter(task, status, label, search),
-                                     extra="d.position < (SELECT position FROM documents WHERE id = ?)")
-        return int(self.core.rows(f"SELECT COUNT(*) FROM documents d {where}", (*params, doc_id))[0][0])
+        f = DocFilter(task, status, label, search, disagree, order)
+        extra, extra_params = self._after(f, doc_id, "<")
+        where, params = where_clause(f, extra=extra)
+        return int(self.core.rows(f"SELECT COUNT(*) FROM documents d {where}", (*params, *extra_params))[0][0])
 
     # ------------------------------------------------------------------ stats and meta
     def stats(self) -> dict[str, Any]:

@@ -16,12 +16,43 @@ _EFFECTIVE = ("{a}.source = CASE WHEN EXISTS (SELECT 1 FROM reviews r WHERE r.do
               "AND r.task = {a}.task) THEN 'human' ELSE 'model' END")
 
 
+ORDERS: tuple[str, ...] = ("position", "confidence")  # document order; least confident proposals first
+
+
 @dataclass(frozen=True)
 class DocFilter:
     task: str | None = None
     status: str | Iterable[str] | None = None
     label: str | None = None
     search: str | None = None
+    disagree: bool = False  # only documents whose reviewed annotations differ from the model's proposals (task)
+    order: str = "position"
+
+
+# A document of `task` whose human layer differs from the model's last proposals (spans, labels, answers).
+_DIFFERS = """d.id IN (SELECT pr.doc_id FROM proposal_runs pr JOIN reviews r ON r.doc_id = pr.doc_id AND r.task = pr.task
+WHERE pr.task = ? AND (
+ EXISTS (SELECT 1 FROM spans a WHERE a.doc_id = pr.doc_id AND a.task = pr.task AND NOT EXISTS (SELECT 1 FROM spans b
+  WHERE b.doc_id = a.doc_id AND b.task = a.task AND b.source != a.source AND b.start = a.start AND b."end" = a."end"
+  AND b.label = a.label))
+ OR EXISTS (SELECT 1 FROM labels a WHERE a.doc_id = pr.doc_id AND a.task = pr.task AND NOT EXISTS (SELECT 1
+  FROM labels b WHERE b.doc_id = a.doc_id AND b.task = a.task AND b.source != a.source AND b.label = a.label))
+ OR (pr.task = 'qa' AND EXISTS (SELECT 1 FROM answers a JOIN questions q ON q.id = a.question_id
+  WHERE q.doc_id = pr.doc_id AND NOT EXISTS (SELECT 1 FROM answers b WHERE b.question_id = a.question_id
+  AND b.source != a.source AND b.start IS a.start AND b."end" IS a."end")))))"""
+
+
+def order_key(f: DocFilter) -> tuple[str, list[Any]]:
+    """The sort key of `documents d` (an SQL expression, then `d.position`) and its parameters: the
+    proposal confidence of `f.task` (documents without one last), or the position alone."""
+    if f.order not in ORDERS:
+        raise ProjectError(f"unknown order {f.order!r} (expected one of {', '.join(ORDERS)})")
+    if f.order == "position":
+        return "''", []  # a constant: the position decides
+    if f.task is None:
+        raise ProjectError("ordering by confidence needs a task")
+    return ("COALESCE((SELECT pr.confidence FROM proposal_runs pr WHERE pr.doc_id = d.id AND pr.task = ?), 2.0)",
+            [f.task])
 
 
 def _statuses(status: str | Iterable[str]) -> list[str]:
@@ -63,6 +94,11 @@ def where_clause(f: DocFilter, extra: str | None = None) -> tuple[str, list[Any]
     if f.search:
         conds.append("bd_contains(d.text, ?)")
         params.append(f.search)
+    if f.disagree:
+        if f.task is None:
+            raise ProjectError("the disagreement filter needs a task")
+        conds.append(_DIFFERS)
+        params.append(f.task)
     if extra:
         conds.append(extra)
     return ("WHERE " + " AND ".join(conds)) if conds else "", params

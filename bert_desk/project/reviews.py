@@ -55,6 +55,16 @@ class Reviews:
         self.core.execute("UPDATE proposal_runs SET confidence = ? WHERE doc_id = ? AND task = ?",
                           (confidence, doc_id, task))
 
+    def confidences(self, doc_ids: Sequence[int], task: str) -> dict[int, float]:
+        """Per document id, the stored confidence of its last `task` proposals (absent: none)."""
+        out: dict[int, float] = {}
+        for chunk in chunks(doc_ids):
+            marks = ",".join("?" * len(chunk))
+            out.update((d, c) for d, c in self.core.rows(
+                f"SELECT doc_id, confidence FROM proposal_runs WHERE task = ? AND confidence IS NOT NULL "
+                f"AND doc_id IN ({marks})", (task, *chunk)))
+        return out
+
     def confidence(self, doc_id: int, task: str) -> float | None:
         """The stored confidence of the last proposal run for (doc, task), or None."""
         rows = self.core.rows("SELECT confidence FROM proposal_runs WHERE doc_id = ? AND task = ?", (doc_id, task))

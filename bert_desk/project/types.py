@@ -109,6 +109,7 @@ class DocumentRow:
     preview: str
     length: int
     statuses: dict[str, str]  # task -> status ("unreviewed" when absent)
+    confidence: float | None = None  # of the listed task's last proposals (the review queue's order)
 
 
 @dataclass(frozen=True)
