@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -76,6 +76,7 @@ class Explanation:
     steps: int = 0  # integrated gradients' steps (0: gradient × input)
     span: tuple[int, int] | None = None  # the explained answer (in the context) or entity (in the text)
     windows: int = 1  # windows run
+    texts: dict[str, str] = field(default_factory=dict)  # source name -> its text ("text"; "question", "context")
 
     def top(self, n: int = 10) -> list[TokenScore]:
         """The `n` tokens with the largest |attribution|, largest first."""
@@ -189,7 +190,7 @@ def _explanation(task: str, method: str, target: str, sources: dict[str, str], w
                    for (source, start, end), value in sorted(scores.items(), key=lambda kv: (order[kv[0][0]],
                                                                                             kv[0][1], kv[0][2])))
     return Explanation(task, method, target, tokens, output, baseline, steps if method == IG else 0, span,
-                       len(windows))
+                       len(windows), dict(sources))
 
 
 def _predict_progress(progress: ProgressFn) -> ProgressFn:

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from bert_desk.engine.colors import (
+    ANSWER_HEX,
+    ANSWER_OTHER_HEX,
+    NEGATIVE_HEX,
+    NEUTRAL_HEX,
+    POSITIVE_HEX,
+    polarity_hex,
+)
+from bert_desk.engine.colors import label_polarity as label_polarity  # re-exported for the views
+from bert_desk.engine.colors import scores_polarity as scores_polarity
 from bert_desk.paths import resource
 
 log = logging.getLogger(__name__)
 
 #: Text colour on the pastel highlight backgrounds: readable in both themes.
 HIGHLIGHT_TEXT = QColor("#1b1b1b")
-NEGATIVE = QColor("#f28b82")
-NEUTRAL = QColor("#e8eaed")
-POSITIVE = QColor("#81c995")
-ANSWER = QColor("#fdd663")
-ANSWER_OTHER = QColor("#fef3c7")
+NEGATIVE = QColor(NEGATIVE_HEX)
+NEUTRAL = QColor(NEUTRAL_HEX)
+POSITIVE = QColor(POSITIVE_HEX)
+ANSWER = QColor(ANSWER_HEX)
+ANSWER_OTHER = QColor(ANSWER_OTHER_HEX)
 
 
 def _dark_palette() -> QPalette:
@@ -77,35 +86,5 @@ def mix(a: QColor, b: QColor, t: float) -> QColor:
 
 
 def polarity_color(polarity: float) -> QColor:
-    """Colour on the negative (-1) → neutral (0) → positive (+1) scale."""
-    if polarity < 0:
-        return mix(NEUTRAL, NEGATIVE, -polarity)
-    return mix(NEUTRAL, POSITIVE, polarity)
-
-
-def label_polarity(label: str, labels: Sequence[str] = ()) -> float:
-    """Where a sentiment label sits on the negative (-1) → positive (+1) scale.
-
-    Understands negative/neutral/positive names, "1 star".."5 stars" and `LABEL_k` ids
-    (`LABEL_0` the most negative, as in SST-2 checkpoints); anything else is neutral.
-    """
-    low = label.lower()
-    if "neg" in low:
-        return -1.0
-    if "pos" in low:
-        return 1.0
-    if "neu" in low:
-        return 0.0
-    digits = "".join(ch for ch in low if ch.isdigit())
-    if "star" in low and digits:
-        return (min(5, max(1, int(digits))) - 3) / 2
-    if low.startswith("label_") and digits and len(labels) > 1:
-        return int(digits) / (len(labels) - 1) * 2 - 1
-    return 0.0
-
-
-def scores_polarity(scores: Mapping[str, float]) -> float:
-    """Expected polarity of a score distribution over sentiment labels, in [-1, 1]."""
-    labels = sorted(scores)
-    total = sum(scores.values()) or 1.0
-    return max(-1.0, min(1.0, sum(label_polarity(lab, labels) * s for lab, s in scores.items()) / total))
+    """Colour on the negative (-1) → neutral (0) → positive (+1) scale (`engine.colors.polarity_hex`)."""
+    return QColor(polarity_hex(polarity))
