@@ -92,7 +92,8 @@ def starting_point(spec: str, task: str, labels: list[str]) -> tuple[str, bool]:
 
 
 def prepare_run(project: Project, settings: TrainSettings) -> Path:
-    """Collect the accepted documents, choose where to start, and write a fresh run folder; returns it."""
+    """Collect the accepted documents, and write a fresh run folder with them and the plan; returns it.
+    Quick and without torch (the app calls it on its GUI thread); `train_run` reads the starting model."""
     if project.read_only:
         reason = f" ({project.integrity_error})" if project.integrity_error else ""
         raise ProjectError(f"{project.path} is open read-only{reason}: training records a model version in the "
@@ -103,14 +104,13 @@ def prepare_run(project: Project, settings: TrainSettings) -> Path:
     if spec is None:
         raise ProjectError(f"no model has pre-annotated this project's {settings.task} documents: give --base "
                            f"(minilm, bundled:{settings.task} or a model folder)")
-    start, new_head = starting_point(spec, settings.task, data.labels)
     run = run_folder(project.path, settings.task)
     if run.exists():
         shutil.rmtree(run)
     run.mkdir(parents=True)
     (run / "data.json").write_text(data.to_json(), encoding="utf-8")
-    plan = {"settings": asdict(settings), "previous": previous, "start": start, "start_spec": spec,
-            "new_head": new_head, "name": project.versions.next_name(settings.task)}
+    plan = {"settings": asdict(settings), "previous": previous, "start_spec": spec,
+            "name": project.versions.next_name(settings.task)}
     (run / "plan.json").write_text(json.dumps(plan, indent=1, ensure_ascii=False), encoding="utf-8")
     return run
 
@@ -229,6 +229,14 @@ def train_run(run: Path, *, resume: bool = False, emit: Emit = print_json,
     settings = TrainSettings(**plan["settings"])
     data = PD.ProjectData.from_json((run / "data.json").read_text(encoding="utf-8"))
     task = settings.task
+    if "start" not in plan:
+        try:
+            plan["start"], plan["new_head"] = starting_point(plan["start_spec"], task, data.labels)
+        except ProjectError:
+            if not resume:
+                shutil.rmtree(run, ignore_errors=True)
+            raise
+        (run / "plan.json").write_text(json.dumps(plan, indent=1, ensure_ascii=False), encoding="utf-8")
     try:
         emit({"event": "phase", "message": f"training on {len(data.train)} documents "
                                             f"({len(data.held)} held back) from {plan['start_spec']}"})
