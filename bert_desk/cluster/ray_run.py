@@ -1,0 +1,146 @@
+"""Run a batch job's pending shards on Ray: Ray Data `map_batches` over one row per shard, an actor pool
+with one model per actor (`ShardScorer`). Ray is imported here only, when a job runs (`[cluster]` extra).
+
+Without an address a local cluster is started on 127.0.0.1 (no dashboard) and shut down at the end; with
+one, the job joins that cluster and only disconnects. An actor that dies is restarted and its shard
+retried (Ray Data's actor pool does it: `max_restarts=-1`, `max_task_retries=-1` by default); a shard is
+written atomically, so a retried shard replaces nothing half-done and a rerun of the command resumes from
+the finished shards.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from bert_desk.cluster.scoring import Refusal, ShardScorer, encode_items
+from bert_desk.cluster.shards import Plan
+from bert_desk.engine.types import EngineError
+from bert_desk.inputs import InputError
+
+LOCAL_HOST = "127.0.0.1"
+# Ray turns a node address of 127.0.0.1 into the machine's reachable address; its single-machine mode (what
+# it does on macOS and Windows) keeps the GCS, the raylet and the workers on the loopback address.
+SINGLE_MACHINE_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a run did: shards scored now and skipped (finished before), workers, seconds to start."""
+
+    scored: int
+    skipped: int
+    workers: int
+    start_s: float
+    run_s: float
+    pids: frozenset[int]
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise EngineError("`bert-desk batch` needs Ray: pip install 'bert-desk[cluster]'") from None
+    return ray
+
+
+def connect(address: str | None, workers: int | None, *, threads: int = 1) -> bool:
+    """Join the cluster at `address`, or start a local one on 127.0.0.1 with `workers` x `threads` CPUs (at
+    least this machine's); returns True when this call connected (False: this process was connected already)."""
+    ray = _import_ray()
+    if ray.is_initialized():
+        return False
+    quiet = {"logging_level": logging.ERROR, "log_to_driver": False}
+    if address:
+        try:
+            ray.init(address=address, **quiet)
+        except ConnectionError as exc:
+            raise EngineError(f"cannot reach the Ray cluster at {address}: {str(exc).splitlines()[0]}") from None
+        return True
+    cpus = max((workers or 0) * threads, os.cpu_count() or 1)
+    with _loopback(ray):
+        ray.init(num_cpus=cpus, include_dashboard=False, _node_ip_address=LOCAL_HOST, **quiet)
+    return True
+
+
+@contextmanager
+def _loopback(ray: Any) -> Iterator[None]:
+    """Ray's single-machine mode while a local cluster starts (its processes inherit it), then as before."""
+    constants = ray._private.ray_constants
+    env, flag = os.environ.get(SINGLE_MACHINE_ENV), constants.ENABLE_RAY_CLUSTER
+    os.environ[SINGLE_MACHINE_ENV] = "0"
+    constants.ENABLE_RAY_CLUSTER = False
+    try:
+        yield
+    finally:
+        constants.ENABLE_RAY_CLUSTER = flag
+        if env is None:
+            os.environ.pop(SINGLE_MACHINE_ENV, None)
+        else:
+            os.environ[SINGLE_MACHINE_ENV] = env
+
+
+def default_workers(gpu: bool) -> int:
+    """One worker per GPU of the cluster when the job uses GPUs, else one per CPU."""
+    resources = _import_ray().cluster_resources()
+    return max(1, int(resources.get("GPU" if gpu else "CPU", 1)))
+
+
+def wants_gpu(device: str) -> bool:
+    """Each actor reserves a GPU when the device is cuda, or auto on a cluster that has GPUs."""
+    if device == "cuda":
+        return True
+    return device == "auto" and _import_ray().cluster_resources().get("GPU", 0) >= 1
+
+
+def run(plan: Plan, *, address: str | None = None, workers: int | None = None, threads: int = 1,
+        progress: Callable[[float, str], None] = lambda fraction, message: None) -> Report:
+    """Score the plan's pending shards on the cluster; returns a Report. An input the engine refuses is an
+    InputError naming its file and line (the shards finished before it stay, for a rerun)."""
+    pending = plan.pending()
+    total = len(plan.shards)
+    skipped = total - len(pending)
+    if not pending:
+        return Report(0, skipped, 0, 0.0, 0.0, frozenset())
+    started_at = time.perf_counter()
+    connected = connect(address, workers, threads=threads)
+    try:
+        start_s = time.perf_counter() - started_at
+        return _map(plan, pending, workers, threads, progress, skipped, start_s)
+    finally:
+        if connected:  # a local cluster stops; a remote one is only left
+            _import_ray().shutdown()
+
+
+def _map(plan: Plan, pending: list[int], workers: int | None, threads: int,
+         progress: Callable[[float, str], None], skipped: int, start_s: float) -> Report:
+    import ray.data
+
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.enable_operator_progress_bars = False
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
+    gpu = wants_gpu(plan.job.device)
+    size = max(1, min(workers or default_workers(gpu) // (1 if gpu else threads), len(pending)))
+    rows = [{"shard": i, "items": encode_items(plan.shards[i])} for i in pending]
+    dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
+        ShardScorer, fn_constructor_kwargs={"job": plan.job, "folder": str(plan.folder), "threads": threads},
+        batch_size=1, compute=ray.data.ActorPoolStrategy(size=size, max_tasks_in_flight_per_actor=1),
+        num_gpus=1 if gpu else None, num_cpus=None if gpu else threads)
+    began = time.perf_counter()
+    done, pids = skipped, set()
+    total = len(plan.shards)
+    for row in dataset.iter_rows():
+        pids.add(int(row["pid"]))
+        if row["refusal"]:
+            refusal = Refusal(**json.loads(row["refusal"]))
+            raise InputError(refusal.source, refusal.line, refusal.problem)
+        done += 1
+        progress(done / total, f"{done}/{total} shards")
+    return Report(len(pending), skipped, size, start_s, time.perf_counter() - began, frozenset(pids))
