@@ -5,6 +5,7 @@ JSONL {"question", "context"}). Optional fields pick the target: `label` (sentim
 one; ner: the type to explain the entities by), `start`/`end` (qa: the answer in the context, default the best
 one; ner: one entity, default every entity found). One JSON object per input (`engine.explain.to_json`: the
 target, f(x), and per token its span, text and attribution; ner: {"text", "entities": [that object…]}).
+`--html FILE` also writes them all into one shareable report (`engine.report`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Any
 
 from bert_desk.cli._util import add_device_option, add_files_argument, emit, input_errors, records
 from bert_desk.cli.infer import load_task_model
-from bert_desk.engine import registry
-from bert_desk.engine.explain import DEFAULT_STEPS, GRAD_INPUT, METHODS
+from bert_desk.engine import registry, report
+from bert_desk.engine.explain import DEFAULT_STEPS, GRAD_INPUT, METHODS, Explanation
 from bert_desk.engine.types import LoadedModel, ProgressFn
 from bert_desk.inputs import InputError, Record, require_text
 from bert_desk.terminal import progress_line
@@ -41,6 +42,8 @@ def add_parser(subparsers: Any) -> None:
         sub.add_argument("--steps", type=int, default=DEFAULT_STEPS,
                          help=f"integrated gradients' steps (default {DEFAULT_STEPS})")
         sub.add_argument("--allow-pickle", action="store_true", help="allow loading non-safetensors weights")
+        sub.add_argument("--html", metavar="FILE", default=None,
+                         help="also write every explanation into one self-contained HTML report")
         sub.add_argument("--threads", type=int, default=0, metavar="N",
                          help="torch CPU threads (default: $BERT_DESK_THREADS, else the physical cores)")
         sub.set_defaults(handler=run, task_name=name)
@@ -64,8 +67,8 @@ def _label(record: Record) -> str | None:
 
 
 def explain_record(model: LoadedModel, task: str, record: Record, options: dict[str, Any],
-                   progress: ProgressFn) -> dict[str, Any]:
-    """The JSON object for one input record."""
+                   progress: ProgressFn) -> tuple[dict[str, Any], list[Explanation]]:
+    """The JSON object for one input record, and its explanations."""
     from bert_desk.engine import explain, ner
 
     if task == "qa":
@@ -73,28 +76,34 @@ def explain_record(model: LoadedModel, task: str, record: Record, options: dict[
         with input_errors(record):
             result = explain.explain_qa(model, question, context, answer=_span(record), progress=progress,
                                         **options)
-        return {"question": question, **explain.to_json(result)}
+        return {"question": question, **explain.to_json(result)}, [result]
     text = require_text(record, "text")
     label = _label(record)
     if task == "sentiment":
         with input_errors(record):
             result = explain.explain_sentiment(model, text, label=label, progress=progress, **options)
-        return {"text": text, **explain.to_json(result)}
+        return {"text": text, **explain.to_json(result)}, [result]
     span = _span(record)
     with input_errors(record):
         spans = [span] if span is not None else [(e.start, e.end) for e in ner.extract(model, text).entities]
         results = [explain.explain_ner(model, text, entity=s, label=label, progress=progress, **options)
                    for s in spans]
-    return {"text": text, "entities": [explain.to_json(r) for r in results]}
+    return {"text": text, "entities": [explain.to_json(r) for r in results]}, results
 
 
 def run(args: argparse.Namespace) -> int:
-    """Load the task's model once, explain each input, print one JSON line per input."""
+    """Load the task's model once, explain each input, print one JSON line per input (and the report)."""
     task = registry.get(args.task_name)
     options = {"method": args.method, "steps": args.steps}
+    sections: list[str] = []
     with progress_line() as progress:
         model = load_task_model(task, args, progress=progress)
         for record in records(args.files, jsonl=True if task.name == "qa" else None, jsonl_files=True):
-            emit(explain_record(model, task.name, record, options, progress))
+            row, results = explain_record(model, task.name, record, options, progress)
+            emit(row)
             sys.stdout.flush()
+            if args.html:
+                sections.extend(report.explanation_section(result) for result in results)
+    if args.html:
+        report.write_page(args.html, f"bert_desk: why? ({task.label})", sections)
     return 0

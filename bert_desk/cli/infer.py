@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bert_desk.cli._util import add_device_option, add_files_argument, chunks, emit, input_errors, records
-from bert_desk.engine import registry
+from bert_desk.engine import registry, report
 from bert_desk.engine.types import EngineError, LoadedModel, ModelLoadError
 from bert_desk.inputs import Record, require_text
 from bert_desk.terminal import progress_line
@@ -49,6 +49,9 @@ def add_parser(subparsers: Any, task: registry.Task) -> argparse.ArgumentParser:
     for option in command.options:
         parser.add_argument(f"--{option.name.replace('_', '-')}", type=type(option.default),
                             default=option.default, help=option.help)
+    if task.name in report.TASKS:
+        parser.add_argument("--html", metavar="FILE", default=None,
+                            help="also write every result into one self-contained HTML report")
     parser.set_defaults(handler=run_task, task_name=task.name)
     return parser
 
@@ -92,13 +95,17 @@ def _jsonl(task: registry.Task) -> bool | None:
 def _run_chunked(task: registry.Task, args: argparse.Namespace, progress: Callable[[float, str], None]) -> int:
     model = load_task_model(task, args, progress=progress)
     options = _options(task, args)
+    html = getattr(args, "html", None)
+    sections: list[str] = []
     for chunk in chunks(records(args.files, jsonl=_jsonl(task), jsonl_files=True), CHUNK):
-        if task.batch is None:
+        if task.batch is None or html:  # a report shows what one input shows in the app (sentences too)
             for record in chunk:
                 fields = _fields(task, record)
                 with input_errors(record):
                     result = task.single(model, *fields, **options)
                 emit(task.to_json(result))
+                if html:
+                    sections.append(report.task_section(task.name, fields, result))
         else:
             fields_of = [_fields(task, record) for record in chunk]
             inputs = [fields[0] if len(fields) == 1 else tuple(fields) for fields in fields_of]
@@ -114,6 +121,8 @@ def _run_chunked(task: registry.Task, args: argparse.Namespace, progress: Callab
             for result in results:
                 emit(task.to_json(result))
         sys.stdout.flush()
+    if html:
+        report.write_page(html, f"bert_desk: {task.label}", sections)
     return 0
 
 
