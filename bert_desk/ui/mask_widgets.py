@@ -6,7 +6,8 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -28,7 +29,7 @@ from bert_desk.engine.pretrain import (
     filled_text,
     match_case,
 )
-from bert_desk.ui.theme import HIGHLIGHT_TEXT
+from bert_desk.ui.theme import HIGHLIGHT_TEXT, muted_text
 from bert_desk.ui.widgets import markup_label, name, plain_label, tip
 
 #: Kind of corruption -> (colour, legend text).
@@ -66,18 +67,27 @@ class WordStrip(QLabel):
                                      | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
         self.linkActivated.connect(self._activated)
         self.spans: list[tuple[int, int]] = []
+        self._text = ""
         self.set_text("")
 
+    def changeEvent(self, event: QEvent) -> None:
+        """A theme switch re-renders the words: their link colour is baked into the rich text."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.set_text(self._text)
+
     def set_text(self, text: str) -> None:
+        self._text = text
         self.spans = [m.span() for m in WORD.finditer(text)]
         if not self.spans:
             self.setText("<i>Type a sentence above; its words appear here to click.</i>")
             return
         parts, previous = [], 0
+        link = self.palette().color(QPalette.ColorRole.Link).name()  # the current theme's
         for i, (start, end) in enumerate(self.spans):
             parts.append(html.escape(text[previous:start]))  # punctuation and spaces, as typed
             is_mask = MASK_TEXT.fullmatch(text[start:end]) is not None
-            style = "font-weight:bold;text-decoration:none" if is_mask else "text-decoration:none"
+            style = f"color:{link};text-decoration:none" + (";font-weight:bold" if is_mask else "")
             parts.append(f'<a href="{i}" style="{style}">{html.escape(text[start:end])}</a>')
             previous = end
         parts.append(html.escape(text[previous:]))
@@ -215,11 +225,18 @@ class CorruptionView(QWidget):
         else:
             self.summary.setText(f"Seed {result.seed}: none of the {n} tokens was selected this time (each one "
                                  "has a 15 % chance); try another seed.")
-        self.tokens.setText(render_corruption(result.tokens))
+        self.tokens.setText(render_corruption(result.tokens, muted_text(self.palette()).name()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A theme switch re-renders the tokens (the muted colour is baked into the rich text)."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) and self.result:
+            self.tokens.setText(render_corruption(self.result.tokens, muted_text(self.palette()).name()))
 
 
-def render_corruption(tokens: Sequence[CorruptedToken]) -> str:
-    """Escaped HTML: word pieces joined, selected ones on their kind's colour with the original beneath."""
+def render_corruption(tokens: Sequence[CorruptedToken], muted: str = "#595959") -> str:
+    """Escaped HTML: word pieces joined, selected ones on their kind's colour with the original beneath (in
+    `muted`, the theme's secondary text colour)."""
     parts = []
     for token in tokens:
         shown, original, kind = token.shown, token.original, token.kind
@@ -227,7 +244,7 @@ def render_corruption(tokens: Sequence[CorruptedToken]) -> str:
         text = html.escape(shown[2:] if shown.startswith("##") and not kind else shown)
         if kind:
             color = KIND_STYLE[kind][0]
-            was = "" if kind == "unchanged" else f'<sub style="color:gray">&nbsp;{html.escape(original)}</sub>'
+            was = "" if kind == "unchanged" else f'<sub style="color:{muted}">&nbsp;{html.escape(original)}</sub>'
             text = (f'<span style="background:{color};color:{HIGHLIGHT_TEXT.name()}" title="{kind}">'
                     f"&nbsp;{text}&nbsp;</span>{was}")
         parts.append(glue + text)

@@ -13,6 +13,7 @@ from bert_desk.engine.colors import (
     NEGATIVE_HEX,
     NEUTRAL_HEX,
     POSITIVE_HEX,
+    contrast_ratio,
     polarity_hex,
 )
 from bert_desk.engine.colors import label_polarity as label_polarity  # re-exported for the views
@@ -83,6 +84,25 @@ def mix(a: QColor, b: QColor, t: float) -> QColor:
         round(a.green() + (b.green() - a.green()) * t),
         round(a.blue() + (b.blue() - a.blue()) * t),
     )
+
+
+def muted_text(palette: QPalette) -> QColor:
+    """Secondary text (e.g. the word a token replaced): the text colour a third of the way to the background,
+    still well above WCAG AA's 4.5:1 in both themes."""
+    return mix(palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window), 0.3)
+
+
+def readable(color: QColor | str, background: QColor, ratio: float = 4.5) -> QColor:
+    """`color` as text on `background`: kept when it reaches `ratio` (WCAG AA: 4.5), else moved toward black
+    or white (whichever the background contrasts with more) until it does, keeping its hue."""
+    color = QColor(color)
+    far = QColor("#000000") if contrast_ratio(background.name(), "#000000") >= contrast_ratio(
+        background.name(), "#ffffff") else QColor("#ffffff")
+    for step in range(21):
+        candidate = mix(color, far, step / 20)
+        if contrast_ratio(candidate.name(), background.name()) >= ratio:
+            return candidate
+    return far
 
 
 def polarity_color(polarity: float) -> QColor:

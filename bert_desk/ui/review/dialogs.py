@@ -29,6 +29,7 @@ from bert_desk.project import STATUSES, ProjectError
 from bert_desk.project.exporters import CARRIES, DEFAULT_TASK, EXPORT_FORMATS
 from bert_desk.project.importers import IMPORT_FORMATS, detect_format
 from bert_desk.ui.review.labels import REVIEW_TASKS
+from bert_desk.ui.theme import readable
 from bert_desk.ui.widgets import name, plain_label
 
 FORMAT_TITLES = {
@@ -118,7 +119,7 @@ class ImportDialog(QDialog):
         self.label_map.setPlaceholderText("e.g. 0=NEGATIVE, 1=POSITIVE")
         self.label_map.textChanged.connect(lambda _t: self.check_label_map())
         self.map_error = name(plain_label(), "review.import_label_map_error")
-        self.map_error.setStyleSheet("color: #c62828;")
+        self.map_error.setStyleSheet(f"color: {readable('#c62828', self.palette().window().color()).name()};")
         self.map_error.hide()
         self._suggested_map = ""
         self._sample = TableSample([], [])
