@@ -13,7 +13,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from bert_desk.cli import project_models
+from bert_desk.cli import project_models, project_predictions
 from bert_desk.cli._util import add_device_option, fail
 from bert_desk.inputs import TEXT_COLUMNS, parse_label_map
 from bert_desk.project.errors import ProjectError
@@ -100,6 +100,7 @@ def fill_parser(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
 
     project_models.add_commands(sub)
+    project_predictions.add_commands(sub, _statuses)
 
     p = sub.add_parser("agreement", help="model proposals vs accepted human annotations (P/R/F1)")
     p.add_argument("project", metavar="PROJECT")
@@ -221,7 +222,8 @@ def _agreement(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"create": _create, "import": _import, "pre-annotate": _preannotate, "export": _export,
-            "stats": _stats, "agreement": _agreement, **project_models.COMMANDS}
+            "stats": _stats, "agreement": _agreement, **project_models.COMMANDS,
+            **project_predictions.COMMANDS}
 
 
 def main(argv: list[str] | None = None) -> int:
