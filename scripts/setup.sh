@@ -15,7 +15,7 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet -e ".[test,train]"
+"$VENV/bin/python" -m pip install --quiet -e ".[test,train,cluster]"
 echo "bert_desk is set up in $VENV (versions from $LOCK)"
 # The window (Qt's X11 platform) needs a few system libraries: say which are missing, and how to get them.
 "$VENV/bin/python" -m bert_desk.display_check || true
