@@ -92,6 +92,23 @@ class Documents:
             self.core.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
         return document
 
+    def delete_documents(self, doc_ids: Iterable[int]) -> int:
+        """Delete documents with all their annotations in one transaction (ids that are gone already are
+        skipped); the rest are numbered again from 0 in their order. Returns how many were deleted."""
+        deleted = 0
+        with self.core.transaction():
+            for chunk in chunks(list(dict.fromkeys(int(i) for i in doc_ids)), 500):
+                marks = ", ".join("?" * len(chunk))
+                deleted += self.core.execute(f"DELETE FROM documents WHERE id IN ({marks})", chunk).rowcount
+            if deleted:
+                self.core.execute("CREATE TEMP TABLE renumber AS SELECT id, ROW_NUMBER() OVER (ORDER BY position) - 1 "
+                                  "AS position FROM documents")
+                self.core.execute("UPDATE documents SET position = -1 - position")  # out of the new numbers' way
+                self.core.execute("UPDATE documents SET position = (SELECT r.position FROM renumber r "
+                                  "WHERE r.id = documents.id)")
+                self.core.execute("DROP TABLE renumber")
+        return deleted
+
     def list_documents(self, *, task: str | None = None, status: str | Iterable[str] | None = None,
                        label: str | None = None, search: str | None = None, disagree: bool = False,
                        order: str = "position", offset: int = 0, limit: int = 100) -> list[DocumentRow]:

@@ -57,6 +57,7 @@ class Project:
         self.add_documents, self.import_records = documents.add_documents, documents.import_records
         self.document, self.document_length = documents.document, core.document_length
         self.set_meta, self.delete_document = documents.set_meta, documents.delete_document
+        self.delete_documents = documents.delete_documents
         self.list_documents, self.count = documents.list_documents, documents.count
         self.document_ids, self.neighbor, self.index_of = documents.document_ids, documents.neighbor, documents.index_of
         self.stats, self.labels_in_use = documents.stats, documents.labels_in_use

@@ -7,15 +7,19 @@ raises `Cancelled` before the transaction commits, so the project is left unchan
 
 from __future__ import annotations
 
+import csv
 import json
 import re
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from bert_desk.engine.runtime import check
 from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
+from bert_desk.inputs import default_column
 from bert_desk.project.errors import ProjectError, ProjectImportError
+from bert_desk.project.import_log import remember_import
 from bert_desk.project.importers.common import MALFORMED, malformed
 from bert_desk.project.importers.conll import looks_like_conll, read_conll
 from bert_desk.project.importers.docbin import read_docbin
@@ -58,36 +62,83 @@ def _depth(text: str, end: int) -> int:
 
 
 def detect_format(path: str | Path) -> str:
-    """Format from the extension (`.txt` -> lines, unless its content is CoNLL columns); `.json` is told apart
-    by its content (its start, when the top-level "data" value shows there, otherwise the parsed file)."""
+    """Format from the extension; when the name is ambiguous (`.txt`, none, or unknown) from the content
+    (`sniff_format`: CoNLL columns, JSON lines or JSON, a CSV/TSV header naming a text column, a DocBin),
+    `.txt` falling back to lines. `.json` is told apart by its content (`_json_format`)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in (".txt", "") and looks_like_conll(path):
-        return "conll"  # CoNLL-2003's own files are .txt: token columns and a tag on every line
+    if suffix in ("", ".txt", ".text", ".dat", ".data") or (suffix not in _BY_SUFFIX and suffix != ".json"):
+        sniffed = sniff_format(path)
+        if sniffed == "json":
+            return _json_format(path)
+        if sniffed is not None:
+            return sniffed
     if suffix in _BY_SUFFIX:
         return _BY_SUFFIX[suffix]
     if suffix == ".json":
-        try:
-            with path.open(encoding="utf-8-sig") as fh:
-                head = fh.read(4096).lstrip()
-        except OSError as exc:
-            raise ProjectImportError(path, None, f"cannot read: {exc.strerror or exc}") from exc
-        except UnicodeDecodeError:
-            return "squad"  # the reader names the line that is not UTF-8
-        if head.startswith("["):
-            return "labelstudio"
-        if head.startswith("{"):
-            # SQuAD: {"version": …, "data": [articles]}; one Label Studio task: {"id": …, "data": {fields}}
-            data_key = next((m for m in _DATA_KEY.finditer(head) if _depth(head, m.start()) == 1), None)
-            if data_key:
-                return "squad" if data_key.group(1) == "[" else "labelstudio"
-            try:
-                data = json.loads(path.read_text(encoding="utf-8-sig"))
-            except (ValueError, OSError, RecursionError):
-                return "squad"  # let the reader report the syntax error with its line
-            return "squad" if isinstance(data, dict) and "data" in data else "labelstudio"
-    raise ProjectImportError(path, None, f"cannot tell the format from {suffix or 'no extension'!r}; "
+        return _json_format(path)
+    raise ProjectImportError(path, None, f"cannot tell the format from {suffix or 'no extension'!r} or the content; "
                                          f"give --format ({', '.join(IMPORT_FORMATS)})")
+
+
+def sniff_format(path: Path, size: int = 65536) -> str | None:
+    """The format the start of a file shows, or None: "conll" (token columns and tags), "spacy" (a DocBin:
+    zlib-compressed), "jsonl" (a JSON object per line), "json" (one JSON document: SQuAD or Label Studio),
+    "csv"/"tsv" (a header naming a text column, e.g. text or sentence)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(size)
+    except OSError:
+        return None
+    if looks_like_conll(path):
+        return "conll"
+    if head[:1] == b"\x78" and head[1:2] in (b"\x01", b"\x5e", b"\x9c", b"\xda"):
+        try:
+            zlib.decompressobj().decompress(head[:4096])
+            return "spacy"
+        except zlib.error:
+            return None
+    text = head.decode("utf-8-sig", errors="replace")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return None
+    first = lines[0]
+    if first.startswith("["):
+        return "json"
+    if first.startswith("{"):
+        try:
+            value = json.loads(first)
+        except ValueError:
+            return "json"  # a JSON document over several lines
+        if isinstance(value, dict) and "data" in value and (len(lines) == 1 or "version" in value):
+            return "json"
+        return "jsonl" if isinstance(value, dict) else None
+    for delimiter, fmt in (("\t", "tsv"), (",", "csv")):
+        if delimiter in first and default_column(next(csv.reader([first], delimiter=delimiter), [])):
+            return fmt
+    return None
+
+
+def _json_format(path: Path) -> str:
+    """SQuAD (`{"version": …, "data": [articles]}`) or Label Studio (a list of tasks, or one task
+    `{"id": …, "data": {fields}}`), from the start of the file when the top-level "data" shows there."""
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            head = fh.read(4096).lstrip()
+    except OSError as exc:
+        raise ProjectImportError(path, None, f"cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError:
+        return "squad"  # the reader names the line that is not UTF-8
+    if head.startswith("["):
+        return "labelstudio"
+    data_key = next((m for m in _DATA_KEY.finditer(head) if _depth(head, m.start()) == 1), None)
+    if data_key:
+        return "squad" if data_key.group(1) == "[" else "labelstudio"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (ValueError, OSError, RecursionError):
+        return "squad"  # let the reader report the syntax error with its line
+    return "squad" if isinstance(data, dict) and "data" in data else "labelstudio"
 
 
 def relabel(records: list[Record], label_map: Mapping[str, str]) -> list[Record]:
@@ -157,6 +208,7 @@ def import_file(project: Project, path: str | Path, fmt: str | None = None, *, c
         records = with_status(records, status)
     try:
         ids = project.import_records(tracked(records, len(records), progress, cancel), source=source, who=who)
+        remember_import(project, Path(path).name, fmt or detect_format(path), ids)  # so it can be undone
         progress(1.0, f"{len(ids):,} documents")
         return ids
     except ProjectImportError:
@@ -168,4 +220,5 @@ def import_file(project: Project, path: str | Path, fmt: str | None = None, *, c
         raise ProjectImportError(path, line, f"{where}{exc}") from exc
 
 
-__all__ = ["IMPORT_FORMATS", "READERS", "detect_format", "import_file", "read_file", "relabel", "with_status"]
+__all__ = ["IMPORT_FORMATS", "READERS", "detect_format", "import_file", "read_file", "relabel", "sniff_format",
+           "with_status"]

@@ -1,0 +1,66 @@
+"""The project's last import, so it can be undone: which file added which documents (project setting
+`last_import`). Undoing deletes those documents (with everything annotated on them since) and forgets it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from bert_desk.project.schema import now
+from bert_desk.project.store import Project
+
+KEY = "last_import"
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    file: str  # the file's name
+    fmt: str
+    ids: tuple[int, ...]  # the documents it added
+    at: str  # when (UTC, ISO 8601)
+
+    def describe(self) -> str:
+        n = len(self.ids)
+        return f"{n:,} document{'s' if n != 1 else ''} imported from {self.file}"
+
+
+def _ranges(ids: list[int]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for i in sorted(ids):
+        if out and i == out[-1][1] + 1:
+            out[-1][1] = i
+        else:
+            out.append([i, i])
+    return out
+
+
+def remember_import(project: Project, file: str, fmt: str, ids: list[int]) -> None:
+    """Record an import that added `ids` (ids are stored as ranges: an import's are consecutive)."""
+    if ids:
+        project.set_setting(KEY, json.dumps({"file": file, "format": fmt, "ids": _ranges(ids), "at": now()},
+                                            ensure_ascii=False))
+
+
+def last_import(project: Project) -> ImportRecord | None:
+    """The last import, limited to its documents that still exist (None when there is none to undo)."""
+    raw = project.get_setting(KEY)
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+        wanted = {i for first, last in data["ids"] for i in range(int(first), int(last) + 1)}
+        record = (str(data["file"]), str(data["format"]), str(data.get("at", "")))
+    except (ValueError, KeyError, TypeError):
+        return None
+    ids = tuple(i for i in project.document_ids() if i in wanted)
+    return ImportRecord(record[0], record[1], ids, record[2]) if ids else None
+
+
+def undo_last_import(project: Project) -> ImportRecord | None:
+    """Delete the documents the last import added (one transaction) and forget it; None when there was none."""
+    record = last_import(project)
+    with project.transaction():
+        if record is not None:
+            project.delete_documents(record.ids)
+        project.set_setting(KEY, "")
+    return record

@@ -1,0 +1,80 @@
+"""Issue 21: imports recognise the file by its content, and an import can be undone (documents deleted)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bert_desk.project import Project
+from bert_desk.project.import_log import last_import, undo_last_import
+from bert_desk.project.importers import detect_format, import_file
+
+SQUAD = {"version": "v2.0", "data": [{"title": "T", "paragraphs": [
+    {"context": "Tokyo is the capital.", "qas": [{"id": "q", "question": "What?", "answers": [
+        {"text": "the capital", "answer_start": 9}]}]}]}]}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    p = Project.create(tmp_path / "p.bdesk")
+    yield p
+    p.close()
+
+
+def test_content_tells_the_format_when_the_name_does_not(tmp_path: Path) -> None:
+    files = {
+        "records.txt": '{"text": "Paris is big", "spans": [[0, 5, "LOC"]]}\n{"text": "b"}\n',
+        "table.txt": "id,sentence,label\n1,good film,1\n",
+        "table.dat": "sentence\tlabel\ngood film\t1\n",
+        "squad.txt": json.dumps(SQUAD, indent=2),
+        "tasks": json.dumps([{"data": {"text": "x"}}]),
+        "conll.txt": "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\n",
+        "plain.txt": "Just a sentence, with a comma.\nAnother one.\n",
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    found = {name: detect_format(tmp_path / name) for name in files}
+    assert found == {"records.txt": "jsonl", "table.txt": "csv", "table.dat": "tsv", "squad.txt": "squad",
+                     "tasks": "labelstudio", "conll.txt": "conll", "plain.txt": "lines"}
+
+
+def test_a_docbin_without_its_extension_is_recognised(tmp_path: Path) -> None:
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    doc = nlp("Angela Merkel visited Paris")
+    doc.ents = [doc.char_span(22, 27, label="GPE")]
+    path = tmp_path / "corpus.bin"
+    path.write_bytes(DocBin(docs=[doc]).to_bytes())
+    assert detect_format(path) == "spacy"
+
+
+def test_delete_documents_cascades_and_renumbers(project: Project) -> None:
+    ids = project.add_documents(["a", "b", "c", "d"])
+    project.add_span(ids[1], 0, 1, "X")
+    assert project.delete_documents([ids[1], ids[2], 999]) == 2
+    assert project.document_ids() == [ids[0], ids[3]]
+    assert [project.document(i).position for i in project.document_ids()] == [0, 1]
+    assert project.count() == 2
+    (new,) = project.add_documents(["e"])
+    assert project.document(new).position == 2
+
+
+def test_the_last_import_can_be_undone(tmp_path: Path, project: Project) -> None:
+    project.add_documents(["kept"])
+    first = tmp_path / "one.txt"
+    first.write_text("x\ny\n", encoding="utf-8")
+    second = tmp_path / "two.jsonl"
+    second.write_text('{"text": "z", "spans": [[0, 1, "X"]]}\n', encoding="utf-8")
+    import_file(project, first)
+    ids = import_file(project, second)
+    record = last_import(project)
+    assert record is not None and record.ids == tuple(ids) and record.file == "two.jsonl"
+    assert record.describe() == "1 document imported from two.jsonl"
+    undone = undo_last_import(project)
+    assert undone is not None and undone.ids == tuple(ids)
+    assert [project.document(i).text for i in project.document_ids()] == ["kept", "x", "y"]
+    assert last_import(project) is None and undo_last_import(project) is None  # only the last one
