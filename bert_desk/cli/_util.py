@@ -120,3 +120,13 @@ def fail(message: str) -> int:
     """Print `bert-desk: error: MESSAGE` on stderr; returns the exit status 2."""
     print(f"bert-desk: error: {message}", file=sys.stderr)
     return 2
+
+
+def open_project(path: str) -> Any:
+    """Open a project for a command, warning on stderr when the file failed its integrity check."""
+    from bert_desk.project.store import Project
+
+    project = Project.open(path)
+    if project.integrity_error is not None:
+        print(f"bert-desk: warning: {project.integrity_error}", file=sys.stderr)
+    return project

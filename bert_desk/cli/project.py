@@ -13,7 +13,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from bert_desk.cli import project_models, project_predictions
+from bert_desk.cli import project_documents, project_models, project_predictions
 from bert_desk.cli._util import add_device_option, fail
 from bert_desk.inputs import TEXT_COLUMNS, parse_label_map
 from bert_desk.project.errors import ProjectError
@@ -101,6 +101,7 @@ def fill_parser(parser: argparse.ArgumentParser) -> None:
 
     project_models.add_commands(sub)
     project_predictions.add_commands(sub, _statuses)
+    project_documents.add_commands(sub)
 
     p = sub.add_parser("agreement", help="model proposals vs accepted human annotations (P/R/F1)")
     p.add_argument("project", metavar="PROJECT")
@@ -223,7 +224,7 @@ def _agreement(args: argparse.Namespace) -> int:
 
 COMMANDS = {"create": _create, "import": _import, "pre-annotate": _preannotate, "export": _export,
             "stats": _stats, "agreement": _agreement, **project_models.COMMANDS,
-            **project_predictions.COMMANDS}
+            **project_predictions.COMMANDS, **project_documents.COMMANDS}
 
 
 def main(argv: list[str] | None = None) -> int:

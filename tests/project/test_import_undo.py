@@ -78,3 +78,32 @@ def test_the_last_import_can_be_undone(tmp_path: Path, project: Project) -> None
     assert undone is not None and undone.ids == tuple(ids)
     assert [project.document(i).text for i in project.document_ids()] == ["kept", "x", "y"]
     assert last_import(project) is None and undo_last_import(project) is None  # only the last one
+
+
+def test_cli_undo_import_and_delete_docs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bert_desk.cli.project import main
+
+    proj = str(tmp_path / "c.bdesk")
+    conll = tmp_path / "valid.txt"  # CoNLL-2003 names its files .txt: recognised by the content
+    conll.write_text("-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\n"
+                     "Peter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n", encoding="utf-8")
+    lines = tmp_path / "more.txt"
+    lines.write_text("one\ntwo\nthree\n", encoding="utf-8")
+    assert main(["create", proj]) == 0
+    assert main(["import", proj, str(conll)]) == 0
+    assert main(["import", proj, str(lines)]) == 0
+    capsys.readouterr()
+    assert main(["undo-import", proj]) == 0
+    assert capsys.readouterr().out == "deleted 3 documents imported from more.txt (2 documents left)\n"
+    assert main(["undo-import", proj]) == 2  # only the last import
+    assert "no import to undo" in capsys.readouterr().err
+    assert main(["delete-docs", proj, "--positions", "1"]) == 0
+    assert capsys.readouterr().out == "deleted 1 document (1 left)\n"
+    with Project.open(proj) as p:
+        assert [p.document(i).text for i in p.document_ids()] == ["Peter Blackburn"]
+        (left,) = p.document_ids()
+    assert main(["delete-docs", proj, "--positions", "5"]) == 2
+    assert "no document number 5" in capsys.readouterr().err
+    assert main(["delete-docs", proj, "--ids", f"{left}"]) == 0
+    with Project.open(proj) as p:
+        assert p.count() == 0
