@@ -291,6 +291,24 @@ def _load_transformers(spec: str, target: str, name: str, task_def: registry.Tas
 
 # --- spaCy ---------------------------------------------------------------------------------------
 
+def installed_spacy_pipelines() -> list[str]:
+    """Names of the installed spaCy pipeline packages, from their `spacy_models` entry points (what
+    `spacy.util.get_installed_models` reads, without the seconds of importing spaCy)."""
+    from importlib.metadata import entry_points
+
+    return sorted({ep.name for ep in entry_points(group="spacy_models")})
+
+
+def warm_up() -> None:
+    """Import what the first model load needs (transformers' auto classes and BERT's modelling code),
+    so the first Run after start-up does not pay for it."""
+    import transformers
+
+    for name in ("AutoConfig", "AutoTokenizer", "AutoModelForSequenceClassification"):
+        getattr(transformers, name)
+    import transformers.models.bert.modeling_bert  # the bundled models' architecture
+
+
 _SPACY_NER_FACTORIES = {"ner", "beam_ner", "entity_ruler", "span_ruler", "entity_linker"}
 
 

@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         # every picker that offers NER models.
         spacy_job = self.service.submit("app.spacy", "spacy_models")
         spacy_job.done.connect(self._on_spacy_models)
+        self.service.submit("app.warm_up", "warm_up")  # the first Run then only loads its model
 
     def _show_review(self, *_args: object) -> None:
         self.tabs.setCurrentWidget(self.review)

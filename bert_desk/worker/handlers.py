@@ -91,11 +91,15 @@ def _device(ctx: JobContext) -> Any:
 
 
 def _spacy_models(ctx: JobContext) -> Any:
-    try:
-        import spacy.util
-    except ImportError:  # spaCy is optional at run time
-        return []
-    return sorted(spacy.util.get_installed_models())
+    from bert_desk.engine.loading import installed_spacy_pipelines
+
+    return installed_spacy_pipelines()
+
+
+def _warm_up(ctx: JobContext) -> Any:
+    from bert_desk.engine.loading import warm_up
+
+    warm_up()
 
 
 def _preannotate(ctx: JobContext) -> Any:
@@ -154,6 +158,7 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
     "load": _load,  # payload: task -> ModelInfo
     "device": _device,  # -> DeviceInfo for job.device (payload {"precision": P} sets the precision)
     "spacy_models": _spacy_models,  # -> sorted installed spaCy package names
+    "warm_up": _warm_up,  # imports what the first model load needs (start-up, in the background)
     # payloads below: a `ProjectRef` as "project", and the function's other keyword arguments
     "preannotate": _preannotate,  # payload: {"project", "task", "doc_ids", "statuses", "batch_size"} -> int
     "export_project": _export_project,  # exporters.export_project(project, fmt, out, ...) -> ExportReport

@@ -227,3 +227,14 @@ def test_default_spec(tiny_models: dict[str, Path], tmp_path: Path, monkeypatch:
     assert loading.default_spec("pretrain") is None
     model = loading.load_model("bundled:sentiment", "sentiment", device="cpu")
     assert model.info.name == "Bundled"
+
+
+def test_installed_spacy_pipelines_without_importing_spacy() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from bert_desk.engine.loading import installed_spacy_pipelines as f; "
+            "print(f(), 'spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.strip()
+    spacy_util = pytest.importorskip("spacy.util")
+    assert out == f"{sorted(spacy_util.get_installed_models())} False"
