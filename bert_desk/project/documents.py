@@ -126,7 +126,8 @@ class Documents:
         key, key_params = order_key(f)
         rows = self.core.rows(
             f"SELECT d.id, d.position, d.preview, d.length FROM documents d {where} "
-            f"ORDER BY {key}, d.position LIMIT ? OFFSET ?", (*params, *key_params, int(limit), int(offset)),
+            f"ORDER BY {key + ', ' if key_params else ''}d.position LIMIT ? OFFSET ?",
+            (*params, *key_params, int(limit), int(offset)),
         )
         ids = [r[0] for r in rows]
         statuses = self.reviews.statuses(ids)
@@ -147,12 +148,15 @@ class Documents:
         f = DocFilter(task, status, label, search, disagree, order)
         where, params = where_clause(f)
         key, key_params = order_key(f)
-        return [r[0] for r in self.core.rows(f"SELECT d.id FROM documents d {where} ORDER BY {key}, d.position",
-                                             (*params, *key_params))]
+        return [r[0] for r in self.core.rows(
+            f"SELECT d.id FROM documents d {where} ORDER BY {key + ', ' if key_params else ''}d.position",
+            (*params, *key_params))]
 
     def _after(self, f: DocFilter, doc_id: int, op: str) -> tuple[str, list[Any]]:
         """The condition "comes before/after `doc_id` in `f`'s order" (op "<" or ">") and its parameters."""
         key, key_params = order_key(f)
+        if not key_params:  # document order: the position index answers it
+            return f"d.position {op} (SELECT position FROM documents WHERE id = ?)", [doc_id]
         doc_key = key.replace("d.id", "?")
         return (f"({key}, d.position) {op} ({doc_key}, (SELECT position FROM documents WHERE id = ?))",
                 [*key_params, *([doc_id, *key_params] if key_params else []), doc_id])
@@ -166,8 +170,9 @@ class Documents:
         where, params = where_clause(f, extra=extra)
         key, key_params = order_key(f)
         direction = "ASC" if step > 0 else "DESC"
-        rows = self.core.rows(f"SELECT d.id FROM documents d {where} ORDER BY {key} {direction}, d.position "
-                              f"{direction} LIMIT 1 OFFSET ?", (*params, *extra_params, *key_params, abs(step) - 1))
+        order_by = f"{key} {direction}, d.position {direction}" if key_params else f"d.position {direction}"
+        rows = self.core.rows(f"SELECT d.id FROM documents d {where} ORDER BY {order_by} LIMIT 1 OFFSET ?",
+                              (*params, *extra_params, *key_params, abs(step) - 1))
         return rows[0][0] if rows else None
 
     def index_of(self, doc_id: int, *, task: str | None = None, status: str | Iterable[str] | None = None,

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -51,6 +52,12 @@ class DocumentBrowser(QWidget):
         for status in STATUSES:
             self.status.addItem(status.capitalize(), status)
         self.label = name(QComboBox(), "review.filter_label", "Show documents with this label")
+        self.order = name(QComboBox(), "review.order", "Document order, or the documents the model is least sure "
+                                                       "of first (its lowest margin, stored with its proposals)")
+        self.order.addItem("In order", "position")
+        self.order.addItem("Least sure first", "confidence")
+        self.disagree = name(QCheckBox("Disagree"), "review.filter_disagree",
+                             "Only documents whose reviewed annotations differ from the model's proposals")
         self.search = name(QLineEdit(), "review.search", "Show documents containing this text")
         self.search.setPlaceholderText("Search text…")
         self.search.setClearButtonEnabled(True)
@@ -75,6 +82,8 @@ class DocumentBrowser(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(0, self.view.fontMetrics().horizontalAdvance("000000") + 10)
         header.resizeSection(2, self.view.fontMetrics().horizontalAdvance("unreviewed") + 20)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(3, self.view.fontMetrics().horizontalAdvance("Sure") + 16)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self._search_timer = QTimer(self)
@@ -84,20 +93,28 @@ class DocumentBrowser(QWidget):
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.status.currentIndexChanged.connect(lambda _i: self.reload())
         self.label.currentIndexChanged.connect(lambda _i: self.reload())
+        self.order.currentIndexChanged.connect(lambda _i: self.reload())
+        self.disagree.toggled.connect(lambda _on: self.reload())
 
         filters = QHBoxLayout()
         filters.addWidget(self.status)
         filters.addWidget(self.label)
+        queue = QHBoxLayout()  # its own row, so the list stays narrow
+        queue.addWidget(self.order)
+        queue.addWidget(self.disagree)
+        queue.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
+        layout.addLayout(queue)
         layout.addWidget(self.search)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count)
 
     # -- filters ----------------------------------------------------------------------------
     def filters(self) -> Filters:
-        return Filters(self.task, self.status.currentData(), self.label.currentData(), self.search.text().strip() or None)
+        return Filters(self.task, self.status.currentData(), self.label.currentData(), self.search.text().strip() or None,
+                       self.disagree.isChecked(), self.order.currentData())
 
     def set_project(self, project: Project | None, task: str, labels: Sequence[str] = ()) -> None:
         self.project, self.task = project, task

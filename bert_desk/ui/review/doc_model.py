@@ -18,7 +18,7 @@ from bert_desk.project import DocumentRow, Project
 from bert_desk.ui.widgets import tip
 
 PAGE = 200
-COLUMNS = ("#", "Document", "Status")
+COLUMNS = ("#", "Document", "Status", "Sure")
 STATUS_COLORS = {"accepted": "#188038", "rejected": "#c5221f", "skipped": "#80868b"}
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole
 Index = QModelIndex | QPersistentModelIndex
@@ -32,9 +32,12 @@ class Filters:
     status: str | None = None
     label: str | None = None
     search: str | None = None
+    disagree: bool = False  # only where the reviewer's annotations differ from the model's proposals
+    order: str = "position"  # or "confidence": least confident proposals first
 
     def kwargs(self) -> dict[str, Any]:  # Any: mypy-friendly for **kwargs into the store
-        return {"task": self.task, "status": self.status, "label": self.label, "search": self.search or None}
+        return {"task": self.task, "status": self.status, "label": self.label, "search": self.search or None,
+                "disagree": self.disagree, "order": self.order}
 
 
 class DocumentListModel(QAbstractTableModel):
@@ -81,13 +84,16 @@ class DocumentListModel(QAbstractTableModel):
             return None
         row, col = self._rows[index.row()], index.column()
         status = row.statuses.get(self.filters.task, "unreviewed")
+        sure = "" if row.confidence is None else f"{row.confidence:.2f}"
         if role == Qt.ItemDataRole.DisplayRole:
-            return (str(row.position + 1), row.preview, status)[col]
+            return (str(row.position + 1), row.preview, status, sure)[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tip(f"Document {row.position + 1} · {row.length:,} characters · {status}\n{row.preview}")
+            confidence = f" · model sure {sure} (its least confident decision)" if sure else ""
+            return tip(f"Document {row.position + 1} · {row.length:,} characters · {status}{confidence}\n"
+                       f"{row.preview}")
         if role == Qt.ItemDataRole.ForegroundRole and col == 2 and status in STATUS_COLORS:
             return QColor(STATUS_COLORS[status])
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == DOC_ID_ROLE:
             return row.id

@@ -35,6 +35,7 @@ from bert_desk.ui.review.controls import ReviewControls, review_button
 from bert_desk.ui.review.keys import HELP, ReviewKeys, dispatcher
 from bert_desk.ui.review.labels import REVIEW_TASKS, parse_labels, project_labels, save_labels
 from bert_desk.ui.review.metrics import MetricsDialog
+from bert_desk.ui.review.model_loop import ModelLoop
 from bert_desk.ui.review.navigation import Navigator
 from bert_desk.ui.review.preannotate_panel import PreannotatePanel
 from bert_desk.ui.settings import RecentProjects, Settings
@@ -92,6 +93,11 @@ class ReviewTab(QWidget):
         self.preannotate_panel.run_button.clicked.connect(self.preannotate)
         self.preannotate_panel.finished_run.connect(self._preannotated)
         self.preannotate_panel.failed_run.connect(self.show_error)
+        self.loop = ModelLoop(self.browser, self.panel, self.nav, lambda: self.project, lambda: self.task, self.push,
+                              self._context, self.preannotate_panel, self)
+        self.loop.message.connect(self.show_message)
+        self.loop.error.connect(self.show_error)
+        self.project_changed.connect(lambda _project: self.loop.close_training())
         self.error_bar = ErrorBar("review")
         self.message = name(plain_label(), "review.message")
         self.keys_help = plain_label(HELP)
@@ -107,7 +113,7 @@ class ReviewTab(QWidget):
         top.addSpacing(12)
         top.addWidget(self.project_name)
         top.addWidget(self.progress, 1)
-        for widget in (self.undo_button, self.redo_button, self.metrics_button):
+        for widget in (self.loop.bar, self.undo_button, self.redo_button, self.metrics_button):
             top.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -123,7 +129,7 @@ class ReviewTab(QWidget):
             "accept": lambda: self.set_status("accepted"), "reject": lambda: self.set_status("rejected"),
             "skip": lambda: self.set_status("skipped"), "next": lambda: self.step(1), "prev": lambda: self.step(-1),
             "next_unreviewed": self.nav.next_unreviewed, "delete": self.panel.delete,
-            "undo": lambda: self._undo_redo(False), "redo": lambda: self._undo_redo(True),
+            "undo": lambda: self._undo_redo(False), "redo": lambda: self._undo_redo(True), **self.loop.actions(),
         }, digit=self.panel.apply_digit, escape=self._escape, active=lambda: self.project is not None), self)
         self.keys.watch(self.panel.view, self.browser.view, self.panel.qa.list)
         self.task_combo.currentIndexChanged.connect(lambda _i: self._task_changed())
@@ -180,6 +186,7 @@ class ReviewTab(QWidget):
         has_project = self.project is not None
         self.controls.set_state(has_project=has_project, has_doc=has_project and self.panel.doc is not None)
         self.metrics_button.setEnabled(has_project)
+        self.loop.set_enabled(has_project)
         self.preannotate_panel.run_button.setEnabled(has_project and not self.preannotate_panel.busy())
         self.pages.setCurrentIndex(1 if self.project is not None else 0)
         self.preannotate_panel.setVisible(self.project is not None)
