@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bert_desk.engine.runtime import check
+from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
+from bert_desk.project.errors import ProjectError
 from bert_desk.project.schema import now
 from bert_desk.project.store import Project
 
@@ -64,3 +68,18 @@ def undo_last_import(project: Project) -> ImportRecord | None:
             project.delete_documents(record.ids)
         project.set_setting(KEY, "")
     return record
+
+
+def remove_documents(project: Project, doc_ids: Sequence[int] | None = None, *, last_import: bool = False,
+                     progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> str:
+    """The worker's "delete_documents" job: delete `doc_ids`, or the last import's documents; returns what
+    was done, in a sentence. A set `cancel` before the deletion leaves the project unchanged."""
+    check(cancel)
+    progress(0.0, "deleting documents")
+    if last_import:
+        record = undo_last_import(project)
+        if record is None:
+            raise ProjectError("there is no import to undo")
+        return f"Deleted the {record.describe()}."
+    deleted = project.delete_documents(doc_ids or [])
+    return f"Deleted {deleted:,} document{'s' if deleted != 1 else ''}."

@@ -145,6 +145,12 @@ def _import_project(ctx: JobContext) -> Any:
     return _project_call(ctx, import_file, writes=True)
 
 
+def _delete_documents(ctx: JobContext) -> Any:
+    from bert_desk.project.import_log import remove_documents
+
+    return _project_call(ctx, remove_documents, writes=True)
+
+
 def _agreement(ctx: JobContext) -> Any:
     from bert_desk.project.agreement import agreement
 
@@ -163,5 +169,6 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
     "preannotate": _preannotate,  # payload: {"project", "task", "doc_ids", "statuses", "batch_size"} -> int
     "export_project": _export_project,  # exporters.export_project(project, fmt, out, ...) -> ExportReport
     "import_project": _import_project,  # importers.import_file(project, path, fmt, ...) -> list of new ids
+    "delete_documents": _delete_documents,  # import_log.remove_documents(project, doc_ids | last_import) -> str
     "agreement": _agreement,  # agreement.agreement(project, task, statuses, ...) -> Agreement
 }

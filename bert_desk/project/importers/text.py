@@ -27,7 +27,7 @@ def read_lines(path: Path, **_: object) -> list[Record]:
 def read_csv(path: Path, *, column: str | None = None, label_column: str | None = None,
              delimiter: str = ",", cancel: CancelToken | None = None, **_: object) -> list[Record]:
     """Rows of a CSV/TSV with a header: `column` (default: `inputs.default_column`) is the text, `label_column`
-    (default "label" when present) the sentiment label, a "status" column the review status;
+    (default "label" when present; "" for none) the sentiment label, a "status" column the review status;
     other columns become string meta. Rows with an empty text are skipped."""
     text = read_text(path)
     reader = table_reader(text, delimiter)
@@ -45,7 +45,8 @@ def read_csv(path: Path, *, column: str | None = None, label_column: str | None 
         raise ProjectImportError(path, 1, f"no column {column!r} (columns: {', '.join(header) or 'none'})")
     if label_column and label_column not in header:
         raise ProjectImportError(path, 1, f"no label column {label_column!r} (columns: {', '.join(header)})")
-    label_column = label_column or ("label" if "label" in header and column != "label" else None)
+    if label_column is None:  # not chosen: "label" when there is one ("" chooses no label column)
+        label_column = "label" if "label" in header and column != "label" else None
     records: list[Record] = []
     line = reader.line_num + 1
     for rows in count():

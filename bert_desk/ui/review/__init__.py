@@ -8,7 +8,8 @@ Entry point for the main window (one call, after its tabs and menus exist)::
 
 `attach_review(main_window, tab_widget, file_menu, worker, settings, *, device=None, before=None)
 -> ReviewTab` adds the tab (title "Review") to `tab_widget`, inserts New project…, Open project…,
-Open Recent project ▸, Close project, Import into project… and Export project… into `file_menu`
+Open Recent project ▸, Close project, Import into project…, Export project…, Undo last import and Delete
+selected documents… into `file_menu`
 (before the action `before`, default: before the menu's last separator, i.e. above Quit), fills
 the entities model picker with the installed spaCy pipelines through `worker` (the window's
 `InferenceService`, which also runs pre-annotation), and stops pre-annotation, saves the review
@@ -66,6 +67,8 @@ def attach_review(main_window: QWidget, tab_widget: QTabWidget, file_menu: QMenu
                     device=device or (lambda: settings.device if settings is not None else "auto"))
     tab_widget.addTab(tab, tab.title)
     if file_menu is not None:
-        tab.project_actions.add_to_menu(file_menu, before if before is not None else _last_separator(file_menu))
+        before = before if before is not None else _last_separator(file_menu)
+        tab.project_actions.add_to_menu(file_menu, before)
+        tab.removal.add_to_menu(file_menu, before)  # Undo last import, Delete selected documents…
     _CloseWatcher(tab, main_window)
     return tab

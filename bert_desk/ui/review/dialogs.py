@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from bert_desk.inputs import SST2_LABELS, default_column, format_label_map, parse_label_map
 from bert_desk.project import STATUSES, ProjectError
 from bert_desk.project.exporters import CARRIES, DEFAULT_TASK, EXPORT_FORMATS
-from bert_desk.project.importers import IMPORT_FORMATS, detect_format
+from bert_desk.project.importers import IMPORT_FORMATS, detect_format, relabel
+from bert_desk.project.importers.preview import Preview, describe, preview_file
 from bert_desk.ui.review.labels import REVIEW_TASKS
 from bert_desk.ui.theme import readable
 from bert_desk.ui.widgets import name, plain_label
@@ -90,7 +91,7 @@ class ImportOptions:
     path: str
     fmt: str | None
     column: str | None = None
-    label_column: str | None = None
+    label_column: str | None = None  # None: the importer's default ("label" when there is one); "": none
     source: str = "human"
     label_map: dict[str, str] = field(default_factory=dict)
 
@@ -128,8 +129,11 @@ class ImportDialog(QDialog):
         self.source.addItem("Model proposals", "model")
         self.detected = plain_label()
         self.preview = name(QTableWidget(0, 2), "review.import_preview",
-                            "The first rows as they will be imported: text and (renamed) label")
-        self.preview.setHorizontalHeaderLabels(["Text", "Label"])
+                            "The first documents as they will be imported: text and (renamed) annotations")
+        self.preview.setHorizontalHeaderLabels(["Text", "Annotations"])
+        self.preview_note = name(plain_label(), "review.import_preview_note")
+        self.preview_note.setWordWrap(True)
+        self._preview: tuple[tuple[object, ...], Preview | None] = ((), None)  # (file, format, columns) -> preview
         self.preview.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.preview.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.preview.verticalHeader().hide()
@@ -153,6 +157,7 @@ class ImportDialog(QDialog):
         form.addRow("", self.map_error)
         form.addRow("Import annotations as:", self.source)
         form.addRow("Preview:", self.preview)
+        form.addRow("", self.preview_note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
@@ -224,27 +229,48 @@ class ImportDialog(QDialog):
         return mapping
 
     def update_preview(self, mapping: dict[str, str] | None = None) -> None:
-        """Show the first CSV/TSV rows as they will be imported (rows without text are skipped, as the
-        importer does; labels renamed by the map). Hidden for the other formats, which have no choices."""
+        """Show the first documents as they will be imported, for every format (`importers.preview`: the
+        file's head for line formats, so a big file previews at once; labels renamed by the map), or why
+        there is none (the error the import would give)."""
         if mapping is None:
             try:
                 mapping = parse_label_map(self.label_map.text())
             except ValueError:
                 mapping = {}
-        texts = self._sample.column_values(self.column.currentData())
-        labels = self._sample.column_values(self.label_column.currentData()) or [""] * len(texts)
-        rows = [(t, mapping.get(lab, lab)) for t, lab in zip(texts, labels, strict=True) if t][:PREVIEW_ROWS]
-        self.preview.setVisible(bool(self._sample.header))
-        self.preview.setRowCount(len(rows))
-        for r, (text, label) in enumerate(rows):
-            self.preview.setItem(r, 0, QTableWidgetItem(text))
-            self.preview.setItem(r, 1, QTableWidgetItem(label))
+        path, fmt = self.path.text().strip(), self.effective_format()
+        tabular = fmt in ("csv", "tsv")
+        column = self.column.currentData() if tabular else None
+        label_column = (self.label_column.currentData() or "") if tabular else None  # "": no label column
+        try:
+            stat = Path(path).stat() if path else None
+        except OSError:
+            stat = None
+        key = (path, fmt, column, label_column, stat.st_mtime_ns if stat else None, stat.st_size if stat else None)
+        if key != self._preview[0]:
+            found = preview_file(path, fmt, column=column, label_column=label_column) if stat else None
+            self._preview = (key, found)
+        preview = self._preview[1]
+        records = relabel(preview.records, mapping) if preview is not None else []
+        self.preview.setVisible(bool(records))
+        self.preview.setRowCount(len(records))
+        for r, record in enumerate(records):
+            self.preview.setItem(r, 0, QTableWidgetItem(" ".join(record.text.split())[:500]))
+            self.preview.setItem(r, 1, QTableWidgetItem(describe(record)))
+        if preview is None:
+            note = ""
+        elif preview.problem:
+            note = f"No preview: {preview.problem}"
+        else:
+            title = FORMAT_TITLES.get(preview.fmt, preview.fmt)
+            note = (f"The first {len(records)} documents as {title}" if not preview.complete or len(records) == PREVIEW_ROWS
+                    else f"{len(records)} document{'s' if len(records) != 1 else ''} as {title}")
+        self.preview_note.setText(note)
 
     def options(self) -> ImportOptions:
         fmt = self.format.currentData()
         tabular = self.effective_format() in ("csv", "tsv")
         return ImportOptions(self.path.text().strip(), fmt, self.column.currentData() if tabular else None,
-                             self.label_column.currentData() if tabular else None, self.source.currentData(),
+                             (self.label_column.currentData() or "") if tabular else None, self.source.currentData(),
                              self.check_label_map() or {})
 
 

@@ -32,6 +32,7 @@ from bert_desk.ui.review.actions import ProjectActions
 from bert_desk.ui.review.annotate import AnnotationPanel
 from bert_desk.ui.review.browser import DocumentBrowser
 from bert_desk.ui.review.controls import ReviewControls, review_button
+from bert_desk.ui.review.doc_removal import DocumentRemoval
 from bert_desk.ui.review.keys import HELP, ReviewKeys, dispatcher
 from bert_desk.ui.review.labels import REVIEW_TASKS, parse_labels, project_labels, save_labels
 from bert_desk.ui.review.metrics import MetricsDialog
@@ -142,6 +143,12 @@ class ReviewTab(QWidget):
         actions.imported.connect(self.after_import)
         actions.message.connect(self.show_message)
         actions.error.connect(self.show_error)
+        self.removal = DocumentRemoval(service, lambda: self.project, self.browser.selected_docs, self)
+        self.removal.add_to_list(self.browser.view)
+        self.removal.removed.connect(self.after_removal)
+        self.removal.error.connect(self.show_error)
+        actions.imported.connect(lambda _message: self.removal.update_enabled())
+        self.project_changed.connect(lambda _project: self.removal.update_enabled())
         self.panel.edit_labels.clicked.connect(lambda _=False: self.edit_labels())
         self._restore_state()
         self._update_enabled()
@@ -254,6 +261,12 @@ class ReviewTab(QWidget):
             self.go_to(current)
         self.update_progress()
         self.show_message(message)
+
+    def after_removal(self, message: str) -> None:
+        """Documents were deleted: the undo stack forgets them, the list shows what is left."""
+        self.undo_stack.clear()
+        self.panel.show_document(None, None)
+        self.after_import(message)
 
     # -- messages ---------------------------------------------------------------------------
     def show_error(self, message: str, details: str = "") -> None:

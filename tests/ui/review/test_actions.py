@@ -112,7 +112,7 @@ def test_import_dialog_previews_the_rows_as_they_will_be_imported(qtbot: QtBot, 
     lines = tmp_path / "notes.txt"
     lines.write_text("one\ntwo\n", encoding="utf-8")
     dialog.path.setText(str(lines))
-    assert not dialog.preview.isVisibleTo(dialog)  # nothing to choose for plain text
+    assert shown() == [("one", ""), ("two", "")]  # every format is previewed (issue 21)
 
 
 def test_import_csv_with_columns_and_errors_name_file_and_line(qtbot: QtBot, tab: ReviewTab, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -35,3 +36,72 @@ def test_export_formats_have_the_import_dialogs_friendly_names(qtbot: QtBot) -> 
     assert "Label Studio JSON" in shown and "labelstudio" not in shown
     for fmt in EXPORT_FORMATS:  # the same name in both dialogs
         assert imports.format.itemText(imports.format.findData(fmt)) == export.format.itemText(export.format.findData(fmt))
+
+
+CONLL = ("-DOCSTART- -X- -X- O\n\nCRICKET NNP B-NP O\n- : O O\nLEICESTERSHIRE NNP B-NP B-ORG\n\n"
+         "LONDON NNP B-NP B-LOC\n1996-08-30 CD I-NP O\n")
+
+
+def test_the_import_dialog_previews_every_format(qtbot: QtBot, tmp_path: Path) -> None:
+    from bert_desk.ui.review.dialogs import ImportDialog
+
+    conll = tmp_path / "valid.txt"  # CoNLL-2003's own name: recognised by the content
+    conll.write_text(CONLL, encoding="utf-8")
+    dialog = ImportDialog(str(conll))
+    qtbot.addWidget(dialog)
+
+    def shown() -> list[tuple[str, str]]:
+        table = dialog.preview
+        return [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())]
+
+    assert dialog.detected.text() == "Detected: CoNLL (BIO tags)"
+    assert shown() == [("CRICKET - LEICESTERSHIRE", "ORG (1 entity)"), ("LONDON 1996-08-30", "LOC (1 entity)")]
+    assert dialog.preview_note.text() == "2 documents as CoNLL (BIO tags)"
+    records = tmp_path / "records.jsonl"
+    records.write_text("".join(f'{{"text": "doc {i}", "label": "POSITIVE"}}\n' for i in range(40)), encoding="utf-8")
+    dialog.path.setText(str(records))
+    assert shown() == [(f"doc {i}", "POSITIVE") for i in range(5)]
+    assert dialog.preview_note.text().startswith("The first 5 documents as JSONL")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok"}\n{"text": 3}\n', encoding="utf-8")
+    dialog.path.setText(str(bad))
+    assert not dialog.preview.isVisibleTo(dialog) and "bad.jsonl:2" in dialog.preview_note.text()
+    big = tmp_path / "big.txt"  # a big file previews from its head
+    big.write_text("".join(f"line {i}\n" for i in range(200_000)), encoding="utf-8")
+    dialog.path.setText(str(big))
+    assert shown()[0] == ("line 0", "") and dialog.preview_note.text().startswith("The first 5 documents")
+
+
+def test_undo_the_last_import_and_delete_selected_documents(qtbot: QtBot, tab: ReviewTab, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from bert_desk.ui import widgets
+
+    removal = tab.removal
+    assert not removal.undo_import_action.isEnabled() and removal.delete_action.isEnabled()
+    conll = tmp_path / "valid.txt"
+    conll.write_text(CONLL, encoding="utf-8")
+    with qtbot.waitSignal(tab.project_actions.imported, timeout=WAIT):
+        tab.project_actions.import_file(conll)
+    assert tab.project.count() == 6
+    assert removal.undo_import_action.isEnabled()
+    assert removal.undo_import_action.text() == "Undo import of valid.txt (2 documents)"
+    asked: list[str] = []
+    monkeypatch.setattr(widgets, "ask_yes_no", lambda _p, _t, text, _y="Yes": asked.append(text) or False)
+    assert removal.undo_import() is None and tab.project.count() == 6  # asked, and the user said No
+    assert asked == ["Delete the 2 documents imported from valid.txt, with anything annotated on them since?"]
+    monkeypatch.setattr(widgets, "ask_yes_no", lambda *_a: True)
+    with qtbot.waitSignal(removal.removed, timeout=WAIT) as blocker:
+        assert removal.undo_import() is not None
+    assert blocker.args == ["Deleted the 2 documents imported from valid.txt."]
+    assert tab.project.count() == 4 and tab.browser.model.rowCount() == 4
+    assert not removal.undo_import_action.isEnabled() and tab.message.text() == blocker.args[0]
+
+    tab.browser.view.selectRow(1)
+    assert len(tab.browser.selected_docs()) == 1
+    second = tab.browser.selected_docs()[0]
+    with qtbot.waitSignal(removal.removed, timeout=WAIT) as blocker:
+        assert removal.delete_selected() is not None
+    assert blocker.args == ["Deleted 1 document."] and second not in tab.project.document_ids()
+    assert [tab.project.document(i).position for i in tab.project.document_ids()] == [0, 1, 2]
+    assert tab.browser.model.rowCount() == 3 and tab.panel.doc is not None
+    assert removal.delete_action in tab.browser.view.actions()  # also in the list's context menu
