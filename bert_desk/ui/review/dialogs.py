@@ -60,13 +60,6 @@ class TableSample:
         lengths = [sum(len(r[i]) for r in self.rows if i < len(r)) for i in range(len(self.header))]
         return default_column(self.header) or self.header[max(range(len(self.header)), key=lengths.__getitem__)]
 
-    def column_values(self, column: str | None) -> list[str]:
-        """`column`'s value in each sampled row ("" where a row is short; [] for an unknown column)."""
-        if column not in self.header:
-            return []
-        i = self.header.index(column)
-        return [r[i] if i < len(r) else "" for r in self.rows]
-
     def values(self, column: str | None) -> set[str]:
         """The distinct (stripped) values of `column` in the sampled rows."""
         if column not in self.header:
@@ -247,7 +240,8 @@ class ImportDialog(QDialog):
             stat = None
         key = (path, fmt, column, label_column, stat.st_mtime_ns if stat else None, stat.st_size if stat else None)
         if key != self._preview[0]:
-            found = preview_file(path, fmt, column=column, label_column=label_column) if stat else None
+            found = (preview_file(path, fmt, column=column, label_column=label_column, limit=PREVIEW_ROWS)
+                     if stat else None)
             self._preview = (key, found)
         preview = self._preview[1]
         records = relabel(preview.records, mapping) if preview is not None else []
