@@ -108,8 +108,8 @@ def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, ba
     labels = lm.info.labels
     owners = enc["overflow_to_sample_mapping"]
     windows = [0] * len(texts)
-    # per text: (token start, end, word) -> (distance from window edge, probs)
-    tokens: list[dict[tuple[int, int, int], tuple[int, Any]]] = [{} for _ in texts]
+    # per text: (token start, end, word) -> (distance from window edge, best label's index, its probability)
+    tokens: list[dict[tuple[int, int, int], tuple[int, int, float]]] = [{} for _ in texts]
     for i, out in enumerate(outputs):
         owner = owners[i]
         windows[owner] += 1
@@ -118,7 +118,8 @@ def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, ba
         content = [p for p, w in enumerate(word_ids) if w is not None]
         if not content:
             continue
-        probs = torch.softmax(out["logits"], dim=-1)
+        best, index = torch.softmax(out["logits"], dim=-1).max(dim=-1)  # one call per window, not per token
+        best_scores, best_labels = best.tolist(), index.tolist()
         first, last = content[0], content[-1]
         seen = tokens[owner]
         for p in content:
@@ -131,20 +132,20 @@ def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, ba
             key = (start, end, word_ids[p])
             distance = min(p - first, last - p)
             if key not in seen or distance > seen[key][0]:
-                seen[key] = (distance, probs[p])
+                seen[key] = (distance, best_labels[p], best_scores[p])
     result: list[list[Word]] = []
     for text, seen in zip(texts, tokens, strict=True):
-        by_word: dict[int, list[tuple[int, int, Any]]] = {}
-        for (start, end, word), (_, probs) in seen.items():
-            by_word.setdefault(word, []).append((start, end, probs))
+        by_word: dict[int, list[tuple[int, int, int, float]]] = {}
+        for (start, end, word), (_, label_id, score) in seen.items():
+            by_word.setdefault(word, []).append((start, end, label_id, score))
         words: list[Word] = []
         for pieces in by_word.values():
             pieces.sort(key=lambda piece: piece[0])
-            score, index = torch.max(pieces[0][2], dim=-1)
-            label = labels[int(index)] if int(index) < len(labels) else f"LABEL_{int(index)}"
+            _, _, label_id, score = pieces[0]  # a word takes its first sub-token's label
+            label = labels[label_id] if label_id < len(labels) else f"LABEL_{label_id}"
             start, end = trim(text, pieces[0][0], max(piece[1] for piece in pieces))
             if start < end:
-                words.append((start, end, label, float(score)))
+                words.append((start, end, label, score))
         words.sort(key=lambda w: (w[0], w[1]))
         result.append(words)
     return result, windows
