@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bert_desk.engine import report
 from bert_desk.engine.registry import TASKS
 from bert_desk.engine.types import Entity, NERResult
 from bert_desk.ui.entity_table import ENTITY_ROLE, EntityTableModel, sorting_proxy
 from bert_desk.ui.entity_view import EntityView, visible_entities
+from bert_desk.ui.explain_panel import ExplainPanel
 from bert_desk.ui.legend import Legend
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.widgets import name, plain_label, split
@@ -65,6 +67,8 @@ class NERTab(TaskTab):
         self.table.clicked.connect(self._row_activated)
         self.table.activated.connect(self._row_activated)
         self._result: NERResult | None = None
+        self.explain = ExplainPanel(self, self.explain_payload, self.report_sections,
+                                    hint=" to the selected entity's label (default: the first entity)")
 
         filters = QHBoxLayout()
         filters.addWidget(self.legend, 1)
@@ -75,7 +79,7 @@ class NERTab(TaskTab):
         self.layout_.addWidget(self.editor)
         self.layout_.addLayout(self.action_row(self.open_button))
         self.layout_.addLayout(filters)
-        self.layout_.addWidget(splitter, 1)
+        self.layout_.addWidget(split(splitter, self.explain, (3, 2), vertical=True), 1)
 
     # -- input ------------------------------------------------------------------------------
     def set_input_text(self, text: str) -> None:
@@ -87,6 +91,20 @@ class NERTab(TaskTab):
             self.error_bar.show_error("Type or open a text first.")
             return None
         return "ner", text
+
+    def explain_payload(self) -> dict[str, Any] | None:
+        """What Explain explains: the text, and the entity selected in the table (or clicked in the text)."""
+        req = self.request()
+        if req is None:
+            return None
+        rows = self.table.selectionModel().selectedRows()
+        entity = self.proxy.data(rows[0], ENTITY_ROLE) if rows else None
+        if isinstance(entity, Entity) and self._result is not None:
+            return {"text": req[1], "entity": (entity.start, entity.end), "label": entity.label}
+        return {"text": req[1]}
+
+    def report_sections(self) -> list[str]:
+        return [report.ner_section(self._result)] if self._result is not None else []
 
     def save_state(self) -> None:
         self.ctx.settings.set_last_input("ner.input", self.editor.toPlainText())

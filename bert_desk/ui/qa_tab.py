@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bert_desk.engine import report
 from bert_desk.engine.offsets import OffsetMap
 from bert_desk.engine.registry import TASKS
 from bert_desk.engine.types import Answer, QAResult
+from bert_desk.ui.explain_panel import ExplainPanel
 from bert_desk.ui.highlight import Span, scroll_to_range, span_format
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.theme import ANSWER, ANSWER_OTHER
@@ -55,6 +57,8 @@ class QATab(TaskTab):
         self.answers.itemClicked.connect(self._answer_selected)
         self._result: QAResult | None = None
         self._result_context = ""
+        self.explain = ExplainPanel(self, self.explain_payload, self.report_sections,
+                                    hint=" to the selected answer (question and context tokens)")
 
         ask = QHBoxLayout()
         ask.addWidget(plain_label("Question:"))
@@ -68,7 +72,7 @@ class QATab(TaskTab):
         splitter = split(self.context, side, (3, 2))
         self.layout_.addLayout(ask)
         self.layout_.addLayout(self.action_row(self.open_button))
-        self.layout_.addWidget(splitter, 1)
+        self.layout_.addWidget(split(splitter, self.explain, (3, 2), vertical=True), 1)
 
     # -- input ------------------------------------------------------------------------------
     open_caption = "Open a context"
@@ -89,6 +93,21 @@ class QATab(TaskTab):
             return None
         self.remember_question(question)
         return "qa", {"question": question, "context": context, "top_k": TOP_K}
+
+    def explain_payload(self) -> dict[str, Any] | None:
+        """What Explain explains: the question and context, and the selected answer while it is current."""
+        req = self.request()
+        if req is None:
+            return None
+        payload = {"question": req[1]["question"], "context": req[1]["context"]}
+        item = self.answers.currentItem()
+        answer = item.data(ANSWER_ROLE) if item is not None else None
+        if isinstance(answer, Answer) and self._result is not None:
+            payload["answer"] = (answer.start, answer.end)
+        return payload
+
+    def report_sections(self) -> list[str]:
+        return [report.qa_section(self._result, self._result_context)] if self._result is not None else []
 
     def remember_question(self, question: str) -> None:
         recent = self.ctx.settings.add_recent_question(question)

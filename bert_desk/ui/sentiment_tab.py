@@ -6,11 +6,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from bert_desk.engine import report
 from bert_desk.engine.offsets import OffsetMap
 from bert_desk.engine.registry import TASKS
 from bert_desk.engine.types import SentimentResult
 from bert_desk.ui.batch import BatchPanel
 from bert_desk.ui.chart import ScoreBars
+from bert_desk.ui.explain_panel import ExplainPanel
 from bert_desk.ui.highlight import Span, span_format
 from bert_desk.ui.task_tab import AppContext, TaskTab
 from bert_desk.ui.theme import polarity_color, scores_polarity
@@ -43,13 +45,15 @@ class SentimentTab(TaskTab):
         self.editor.textChanged.connect(self._text_changed)
         self.result_view = name(ScoreBars("sentiment"), "sentiment.result")
         self._result: SentimentResult | None = None
+        self.explain = ExplainPanel(self, self.explain_payload, self.report_sections, labels=True,
+                                    hint=" towards a label (default: the predicted one)")
 
         single = QWidget()
         splitter = split(self.editor, self.result_view, (3, 2))
         single_layout = QVBoxLayout(single)
         single_layout.setContentsMargins(0, 0, 0, 0)
         single_layout.addLayout(self.action_row(self.open_button))
-        single_layout.addWidget(splitter, 1)
+        single_layout.addWidget(split(splitter, self.explain, (3, 2), vertical=True), 1)
 
         self.batch = name(BatchPanel("sentiment"), "sentiment.batch")
         self.batch.texts_ready.connect(self.run_batch)
@@ -75,6 +79,14 @@ class SentimentTab(TaskTab):
         self.pages.setCurrentIndex(0)
         return "sentiment", text
 
+    def explain_payload(self) -> dict[str, Any] | None:
+        """What Explain explains: the text (the label is the panel's choice)."""
+        req = self.request()
+        return None if req is None else {"text": req[1]}
+
+    def report_sections(self) -> list[str]:
+        return [report.sentiment_section(self._result)] if self._result is not None else []
+
     def run_batch(self, texts: list[str]) -> None:
         if self.submit("batch", "sentiment:batch", texts) is not None:
             self.error_bar.clear()
@@ -97,6 +109,7 @@ class SentimentTab(TaskTab):
 
     def show_result(self, result: SentimentResult) -> None:
         self._result = result
+        self.explain.set_labels(list(result.scores))
         parts = ["The verdict is the whole text's" + (f", scored in {result.windows} overlapping windows"
                                                       if result.windows > 1 else "") + "."]
         if len(result.sentences) > 1:

@@ -68,6 +68,26 @@ def task_handlers() -> dict[str, Handler]:
     return handlers
 
 
+EXPLAINED = ("sentiment", "qa", "ner")  # tasks with an `explain:<task>` job kind (engine.explain)
+
+
+def _explain(name: str, ctx: JobContext) -> Any:
+    """Job kind `explain:<task>`: `engine.explain.explain_<task>` on the tab's model; payload: the task's
+    input fields and the keyword options (`method`, `steps`, and `label` / `answer` / `entity`)."""
+    from bert_desk.engine import explain, registry
+
+    task = registry.get(name)
+    options = dict(ctx.job.payload)
+    inputs = [options.pop(field) for field in task.inputs]
+    function = getattr(explain, f"explain_{name}")
+    return function(ctx.load(task.name), *inputs, progress=ctx.progress, cancel=ctx.cancel, **options)
+
+
+def explain_handlers() -> dict[str, Handler]:
+    """`explain:<task>` for each task that can be explained."""
+    return {f"explain:{name}": partial(_explain, name) for name in EXPLAINED}
+
+
 def _corrupt(ctx: JobContext) -> Any:
     from bert_desk.engine import pretrain
 
@@ -160,6 +180,7 @@ def _agreement(ctx: JobContext) -> Any:
 DEFAULT_HANDLERS: dict[str, Handler] = {
     # every task of the engine's table: "sentiment", "sentiment:batch", "qa", "ner", "ner:batch", "fill-mask", ...
     **task_handlers(),
+    **explain_handlers(),  # "explain:sentiment", "explain:qa", "explain:ner" -> engine.explain.Explanation
     "corrupt": _corrupt,  # payload: {"text", "seed"} -> pretrain.CorruptionResult (80/10/10 rule)
     "load": _load,  # payload: task -> ModelInfo
     "device": _device,  # -> DeviceInfo for job.device (payload {"precision": P} sets the precision)
