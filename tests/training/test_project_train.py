@@ -154,3 +154,27 @@ def test_sentiment_version(tmp_path: Path) -> None:
                             emit=lambda e: None)
     assert not version.new_head and set(version.scores["new"]["labels"]) == {"NEGATIVE", "POSITIVE"}
     assert version.previous is None and version.scores["previous"] is None
+
+
+def test_corpus_to_model_end_to_end(tmp_path: Path, tiny_ner: Path, capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """create -> import --status accepted -> train (a new label set) -> `bert-desk ner --model DIR`."""
+    import io
+    import sys
+
+    from bert_desk.cli import main as bert_desk
+
+    corpus = tmp_path / "c.conll"
+    sentence = "john\tB-person\nsmith\tI-person\nworks\tO\nat\tO\napple\tB-corporation\n\n"
+    corpus.write_text(sentence * 12, encoding="utf-8")
+    proj, out = str(tmp_path / "c.bdesk"), str(tmp_path / "model")
+    assert main(["create", proj]) == 0
+    assert main(["import", proj, str(corpus), "--format", "conll", "--status", "accepted"]) == 0
+    assert main(["train", proj, "--task", "ner", "--base", str(tiny_ner), "--epochs", "1", "--batch-size", "4",
+                 "--max-length", "32", "--device", "cpu", "--out", out]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"john smith works at apple\n")))
+    assert bert_desk(["ner", "--model", out]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert row["text"] == "john smith works at apple"
+    assert {s["label"] for s in row["spans"]} <= {"person", "corporation"}
