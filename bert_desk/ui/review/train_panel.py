@@ -149,7 +149,8 @@ class TrainDialog(QDialog):
         self.table.setRowCount(0)
         self.process = process = QProcess(self)
         process.setProgram(sys.executable)
-        args = ["-m", "bert_desk", "project", "train", str(self.project.path), "--task", self.task, "--prepared"]
+        module = [] if getattr(sys, "frozen", False) else ["-m", "bert_desk"]  # the frozen app is the CLI itself
+        args = [*module, "project", "train", str(self.project.path), "--task", self.task, "--prepared"]
         process.setArguments([*args, "--resume"] if resume else args)
         process.readyReadStandardOutput.connect(self._read_stdout)
         process.readyReadStandardError.connect(self._read_stderr)
