@@ -25,10 +25,15 @@ TOKEN_ROLE = Qt.ItemDataRole.UserRole
 def describe(exp: Explanation) -> str:
     """The headline: what was explained, how, and the output it explains."""
     how = f"integrated gradients ({exp.steps} steps)" if exp.method == "ig" else "gradient × input"
-    what = f"the answer “{' '.join(exp.target.split())}”" if exp.task == "qa" else exp.target
+    what = exp.target
+    if exp.task == "qa":
+        what = f"the answer “{' '.join(exp.target.split())}”"
+    elif exp.task == "ner" and exp.span is not None:
+        what = f"{exp.target} for “{' '.join(exp.texts['text'][exp.span[0]:exp.span[1]].split())}”"
     base = f", baseline {exp.baseline:.3g}" if exp.baseline is not None else ""
     windows = f", {exp.windows} windows" if exp.windows > 1 else ""
-    return f"Why {what}? Attributions by {how} to its log-odds ({exp.output:.3g}{base}{windows})."
+    output = "span score (start + end logits)" if exp.task == "qa" else "log-odds"
+    return f"Why {what}? Attributions by {how} to its {output} ({exp.output:.3g}{base}{windows})."
 
 
 def token_tooltip(token: TokenScore) -> str:
