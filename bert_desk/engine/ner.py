@@ -97,8 +97,10 @@ def encode_windows(lm: LoadedModel, texts: Sequence[str]) -> tuple[Any, list[lis
 
 
 def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, batch_size: int,
-                    progress: ProgressFn, cancel: CancelToken | None) -> tuple[list[list[Word]], list[int]]:
-    """Labelled words per text (sorted) and the window count per text."""
+                    progress: ProgressFn, cancel: CancelToken | None
+                    ) -> tuple[list[list[Word]], list[int], list[float | None]]:
+    """Labelled words per text (sorted), the window count per text, and each text's lowest word margin (the
+    best label's probability minus the second best's, at the word's first sub-token; None without words)."""
     import torch
 
     enc, spans = encode_windows(lm, texts)
@@ -108,8 +110,8 @@ def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, ba
     labels = lm.info.labels
     owners = enc["overflow_to_sample_mapping"]
     windows = [0] * len(texts)
-    # per text: (token start, end, word) -> (distance from window edge, best label's index, its probability)
-    tokens: list[dict[tuple[int, int, int], tuple[int, int, float]]] = [{} for _ in texts]
+    # per text: (token start, end, word) -> (distance from window edge, best label's index, its probability, margin)
+    tokens: list[dict[tuple[int, int, int], tuple[int, int, float, float]]] = [{} for _ in texts]
     for i, out in enumerate(outputs):
         owner = owners[i]
         windows[owner] += 1
@@ -118,8 +120,10 @@ def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, ba
         content = [p for p, w in enumerate(word_ids) if w is not None]
         if not content:
             continue
-        best, index = torch.softmax(out["logits"], dim=-1).max(dim=-1)  # one call per window, not per token
-        best_scores, best_labels = best.tolist(), index.tolist()
+        probs = torch.softmax(out["logits"], dim=-1)
+        top = probs.topk(min(2, probs.shape[-1]), dim=-1)  # one call per window, not per token
+        best_scores, best_labels = top.values[..., 0].tolist(), top.indices[..., 0].tolist()
+        margins = (top.values[..., 0] - top.values[..., -1]).tolist() if probs.shape[-1] > 1 else best_scores
         first, last = content[0], content[-1]
         seen = tokens[owner]
         for p in content:
@@ -132,23 +136,27 @@ def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, ba
             key = (start, end, word_ids[p])
             distance = min(p - first, last - p)
             if key not in seen or distance > seen[key][0]:
-                seen[key] = (distance, best_labels[p], best_scores[p])
+                seen[key] = (distance, best_labels[p], best_scores[p], margins[p])
     result: list[list[Word]] = []
+    lowest: list[float | None] = []
     for text, seen in zip(texts, tokens, strict=True):
-        by_word: dict[int, list[tuple[int, int, int, float]]] = {}
-        for (start, end, word), (_, label_id, score) in seen.items():
-            by_word.setdefault(word, []).append((start, end, label_id, score))
+        by_word: dict[int, list[tuple[int, int, int, float, float]]] = {}
+        for (start, end, word), (_, label_id, score, margin) in seen.items():
+            by_word.setdefault(word, []).append((start, end, label_id, score, margin))
         words: list[Word] = []
+        word_margins: list[float] = []
         for pieces in by_word.values():
             pieces.sort(key=lambda piece: piece[0])
-            _, _, label_id, score = pieces[0]  # a word takes its first sub-token's label
+            _, _, label_id, score, margin = pieces[0]  # a word takes its first sub-token's label
+            word_margins.append(margin)
             label = labels[label_id] if label_id < len(labels) else f"LABEL_{label_id}"
             start, end = trim(text, pieces[0][0], max(piece[1] for piece in pieces))
             if start < end:
                 words.append((start, end, label, score))
         words.sort(key=lambda w: (w[0], w[1]))
         result.append(words)
-    return result, windows
+        lowest.append(min(word_margins) if word_margins else None)
+    return result, windows, lowest
 
 
 def _spacy_entities(doc: Any, text: str) -> tuple[Entity, ...]:
@@ -182,10 +190,10 @@ def extract_batch(model: LoadedModel, texts: Sequence[str], *, batch_size: int =
     if model.model is None or model.tokenizer is None:
         raise EngineError(f"Model '{model.info.name}' has no NER backend")
     with Runner(model) as runner:
-        words, windows = _words_per_text(model, runner, texts, batch_size=batch_size, progress=progress,
-                                         cancel=cancel)
-    return [NERResult(text, merge_words(text, w), note=runner.note, windows=n)
-            for text, w, n in zip(texts, words, windows, strict=True)]
+        words, windows, margins = _words_per_text(model, runner, texts, batch_size=batch_size, progress=progress,
+                                                  cancel=cancel)
+    return [NERResult(text, merge_words(text, w), note=runner.note, windows=n, confidence=m)
+            for text, w, n, m in zip(texts, words, windows, margins, strict=True)]
 
 
 def extract(model: LoadedModel, text: str, *, batch_size: int = 32, progress: ProgressFn = no_progress,

@@ -130,6 +130,7 @@ class NERResult:
     entities: tuple[Entity, ...]
     note: str = ""
     windows: int = 1
+    confidence: float | None = None  # the lowest word margin (best minus second-best label probability)
 
 
 @dataclass(frozen=True, eq=False)
