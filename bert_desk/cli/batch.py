@@ -85,7 +85,7 @@ def run_batch(args: argparse.Namespace) -> int:
     merged = out.suffix.lower() in JSONL_SUFFIXES
     if merged:
         check_target(out)
-    folder = out.with_name(out.name + ".shards") if merged else out
+    folder = (out.with_name(out.name + ".shards") if merged else out).resolve()
     plan = shards.plan(job, items, folder)
     from bert_desk.cluster import ray_run
 

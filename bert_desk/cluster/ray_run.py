@@ -3,9 +3,10 @@ with one model per actor (`ShardScorer`). Ray is imported here only, when a job 
 
 Without an address a local cluster is started on 127.0.0.1 (no dashboard) and shut down at the end; with
 one, the job joins that cluster and only disconnects. An actor that dies is restarted and its shard
-retried (Ray Data's actor pool does it: `max_restarts=-1`, `max_task_retries=-1` by default); a shard is
-written atomically, so a retried shard replaces nothing half-done and a rerun of the command resumes from
-the finished shards.
+retried (Ray Data's actor pool does it: `max_restarts=-1`, `max_task_retries=-1` by default). The actors
+return each shard's lines and this process writes the shard's file atomically as it arrives, so the output
+folder need only be on this machine, a shard exists whole or not at all, and a rerun of the command resumes
+from the finished shards.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from bert_desk.cluster.scoring import Refusal, ShardScorer, encode_items
+from bert_desk.cluster.scoring import Refusal, ShardScorer, encode_items, write_shard
 from bert_desk.cluster.shards import Plan
 from bert_desk.engine.types import EngineError
 from bert_desk.inputs import InputError
@@ -28,6 +29,8 @@ LOCAL_HOST = "127.0.0.1"
 # Ray turns a node address of 127.0.0.1 into the machine's reachable address; its single-machine mode (what
 # it does on macOS and Windows) keeps the GCS, the raylet and the workers on the loopback address.
 SINGLE_MACHINE_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+# Ray turns token authentication on for a new local cluster and warns that it did: said once, here.
+AUTH_LOGGER = "ray._private.authentication.authentication_token_setup"
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ def connect(address: str | None, workers: int | None, *, threads: int = 1) -> bo
             raise EngineError(f"cannot reach the Ray cluster at {address}: {str(exc).splitlines()[0]}") from None
         return True
     cpus = max((workers or 0) * threads, os.cpu_count() or 1)
+    logging.getLogger(AUTH_LOGGER).setLevel(logging.ERROR)
     with _loopback(ray):
         ray.init(num_cpus=cpus, include_dashboard=False, _node_ip_address=LOCAL_HOST, **quiet)
     return True
@@ -73,17 +77,17 @@ def connect(address: str | None, workers: int | None, *, threads: int = 1) -> bo
 def _loopback(ray: Any) -> Iterator[None]:
     """Ray's single-machine mode while a local cluster starts (its processes inherit it), then as before."""
     constants = ray._private.ray_constants
-    env, flag = os.environ.get(SINGLE_MACHINE_ENV), constants.ENABLE_RAY_CLUSTER
+    saved, flag = os.environ.get(SINGLE_MACHINE_ENV), constants.ENABLE_RAY_CLUSTER
     os.environ[SINGLE_MACHINE_ENV] = "0"
     constants.ENABLE_RAY_CLUSTER = False
     try:
         yield
     finally:
         constants.ENABLE_RAY_CLUSTER = flag
-        if env is None:
+        if saved is None:
             os.environ.pop(SINGLE_MACHINE_ENV, None)
         else:
-            os.environ[SINGLE_MACHINE_ENV] = env
+            os.environ[SINGLE_MACHINE_ENV] = saved
 
 
 def default_workers(gpu: bool) -> int:
@@ -130,7 +134,7 @@ def _map(plan: Plan, pending: list[int], workers: int | None, threads: int,
     size = max(1, min(workers or default_workers(gpu) // (1 if gpu else threads), len(pending)))
     rows = [{"shard": i, "items": encode_items(plan.shards[i])} for i in pending]
     dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
-        ShardScorer, fn_constructor_kwargs={"job": plan.job, "folder": str(plan.folder), "threads": threads},
+        ShardScorer, fn_constructor_kwargs={"job": plan.job, "threads": threads},
         batch_size=1, compute=ray.data.ActorPoolStrategy(size=size, max_tasks_in_flight_per_actor=1),
         num_gpus=1 if gpu else None, num_cpus=None if gpu else threads)
     began = time.perf_counter()
@@ -141,6 +145,7 @@ def _map(plan: Plan, pending: list[int], workers: int | None, threads: int,
         if row["refusal"]:
             refusal = Refusal(**json.loads(row["refusal"]))
             raise InputError(refusal.source, refusal.line, refusal.problem)
+        write_shard(plan.folder, int(row["shard"]), row["lines"])
         done += 1
         progress(done / total, f"{done}/{total} shards")
     return Report(len(pending), skipped, size, start_s, time.perf_counter() - began, frozenset(pids))

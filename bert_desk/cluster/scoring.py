@@ -1,6 +1,6 @@
-"""What one worker does: load the job's model once, score shards with the task table's entry points and
-write each shard's JSON lines (the single-process CLI's lines) atomically. Pure Python; each Ray actor
-holds one `ShardScorer`, and tests may call it directly."""
+"""What one worker does: load the job's model once and score shards with the task table's entry points
+into the single-process CLI's JSON lines; the driver writes each shard's file atomically (`write_shard`).
+Pure Python; each Ray actor holds one `ShardScorer`, and tests may call it directly."""
 
 from __future__ import annotations
 
@@ -76,10 +76,10 @@ def score(task: registry.Task, model: Any, items: Sequence[Item], job: Job) -> l
 
 
 class ShardScorer:
-    """One model per worker: `__call__` scores shards (Ray Data batches of rows `shard`, `items`) and
-    writes each to `folder/shard-NNNNNN.jsonl` atomically; returns what happened to each."""
+    """One model per worker: `__call__` scores shards (Ray Data batches of rows `shard`, `items`) and returns
+    each shard's lines (the driver writes them), or the engine's refusal of one of its inputs."""
 
-    def __init__(self, job: Job, folder: str, threads: int = 1) -> None:
+    def __init__(self, job: Job, threads: int = 1) -> None:
         os.environ[THREADS_ENV] = str(threads)  # before the engine first sets torch's threads
         if job.precision is not None:
             from bert_desk.engine import device
@@ -88,7 +88,6 @@ class ShardScorer:
         from bert_desk.engine.loading import load_model
 
         self.job = job
-        self.folder = Path(folder)
         self.task = registry.get(job.task)
         if threads:
             import torch
@@ -96,24 +95,22 @@ class ShardScorer:
             torch.set_num_threads(threads)
         self.model = load_model(job.spec, job.task, device=job.device, allow_pickle=job.allow_pickle)
 
-    def write(self, index: int, items: Sequence[Item]) -> Refusal | None:
-        """Score one shard and write its file; the engine's refusal of an input is returned, not raised."""
-        lines = score(self.task, self.model, items, self.job)
-        if isinstance(lines, Refusal):
-            return lines
-        with atomic_write(self.folder / shard_name(index)) as stream:
-            stream.write("".join(lines).encode("utf-8"))
-        return None
-
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        out: dict[str, list[Any]] = {"shard": [], "pid": [], "refusal": []}
+        out: dict[str, list[Any]] = {"shard": [], "pid": [], "lines": [], "refusal": []}
         for index, encoded in zip(batch["shard"], batch["items"], strict=True):
             items = [Item(source, line, tuple(fields)) for source, line, fields in json.loads(encoded)]
-            refusal = self.write(int(index), items)
+            lines = score(self.task, self.model, items, self.job)
             out["shard"].append(int(index))
             out["pid"].append(os.getpid())
-            out["refusal"].append(json.dumps(refusal.__dict__) if refusal else "")
+            out["lines"].append("" if isinstance(lines, Refusal) else "".join(lines))
+            out["refusal"].append(json.dumps(lines.__dict__) if isinstance(lines, Refusal) else "")
         return out
+
+
+def write_shard(folder: Path, index: int, lines: str) -> None:
+    """A shard's file, written atomically: it exists whole or not at all."""
+    with atomic_write(folder / shard_name(index)) as stream:
+        stream.write(lines.encode("utf-8"))
 
 
 def encode_items(items: Sequence[Item]) -> str:

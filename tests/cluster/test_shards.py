@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bert_desk.cluster import shards
-from bert_desk.cluster.scoring import Refusal, ShardScorer, score
+from bert_desk.cluster.scoring import Refusal, ShardScorer, encode_items, score, write_shard
 from bert_desk.engine import registry
 from bert_desk.engine.types import EngineError
 from bert_desk.inputs import InputError
@@ -51,9 +51,11 @@ def test_a_worker_writes_the_cli_lines(tiny_models, tmp_path: Path, monkeypatch)
     found = [shards.Item(r.source, r.line, (r.fields["text"],)) for r in records(map(str, files), jsonl=None,
                                                                                jsonl_files=True)]
     plan = shards.plan(shards.Job("sentiment", spec, chunk=4, shard_size=8), found, tmp_path / "out")
-    scorer = ShardScorer(plan.job, str(plan.folder))
+    scorer = ShardScorer(plan.job)
     for index, shard in enumerate(plan.shards):
-        assert scorer.write(index, shard) is None
+        result = scorer({"shard": [index], "items": [encode_items(shard)]})
+        assert result["refusal"] == [""]
+        write_shard(plan.folder, index, result["lines"][0])
     shards.merge(plan, tmp_path / "all.jsonl")
     assert len(expected.splitlines()) == 12
     assert (tmp_path / "all.jsonl").read_bytes() == expected
@@ -72,3 +74,14 @@ def test_a_refused_input_is_named_by_file_and_line() -> None:
                                                                         '{"text": "b [MASK]"}\n']
     assert score(task, None, items(["a [MASK]", "no mask"], "x.txt"), job) == Refusal("x.txt", 2,
                                                                                       "no [MASK] in the text")
+
+
+def test_without_ray_the_command_says_which_extra_to_install(tmp_path: Path, monkeypatch, capsys) -> None:
+    import sys
+
+    from bert_desk.cli import main
+
+    files = write_corpus(tmp_path / "in", 3)
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails as if it were not installed
+    assert main(["batch", "sentiment", str(files[0]), "--out", str(tmp_path / "out")]) == 2
+    assert "needs Ray: pip install 'bert-desk[cluster]'" in capsys.readouterr().err
