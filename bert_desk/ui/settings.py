@@ -135,7 +135,7 @@ class Settings:
         """The Review tab's task, "snap to words" and "advance after review" toggles."""
         flag = {"true": True, "false": False}
         return (self._str("review/task", "ner"), flag.get(self._str("review/snap", "true").lower(), True),
-                flag.get(self._str("review/auto_advance", "false").lower(), False))
+                flag.get(self._str("review/auto_advance", "true").lower(), True))  # on until turned off
 
     def set_review_state(self, task: str, snap: bool, auto_advance: bool) -> None:
         self.store.setValue("review/task", task)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QRect
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -134,6 +134,7 @@ def test_every_tabs_text_meets_wcag_aa(qtbot: QtBot, make_window: WindowFactory,
         qtbot.wait(20)
     if switch_to:
         window.set_theme(switch_to)
+        qtbot.wait(100)  # the palette change reaches every widget through the event loop
     failures = []
     try:
         for index in range(window.tabs.count()):
@@ -145,6 +146,12 @@ def test_every_tabs_text_meets_wcag_aa(qtbot: QtBot, make_window: WindowFactory,
                 if ratio < AA:
                     failures.append(f"{window.tabs.tabText(index)}: {widget.objectName() or type(widget).__name__} "
                                     f"{widget.text()[:40]!r}: {fg} on {bg} = {ratio:.2f}")
+        documents = window.review.browser.model  # the status column's coloured words, against the list's base
+        base = window.review.browser.view.palette().color(QPalette.ColorRole.Base).name()
+        for row in range(documents.rowCount()):
+            colour = documents.data(documents.index(row, 2), Qt.ItemDataRole.ForegroundRole)
+            if colour is not None and contrast_ratio(colour.name(), base) < AA:
+                failures.append(f"Review: status {documents.index(row, 2).data()!r}: {colour.name()} on {base}")
     finally:
         window.set_theme("light")
     assert not failures, "\n".join(failures)

@@ -24,6 +24,7 @@ from bert_desk.engine.colors import label_color
 from bert_desk.engine.offsets import cluster_span
 from bert_desk.project import AnswerData, Document, Project, Span
 from bert_desk.ui.review import commands as cmd
+from bert_desk.ui.review.disagreement import disagreement_marks, document_disagreements, summary
 from bert_desk.ui.review.labels import LabelBar
 from bert_desk.ui.review.qa_panel import QuestionsPanel, effective_answers
 from bert_desk.ui.review.text_view import AnnotationView, Mark, snap_to_words
@@ -129,6 +130,9 @@ class AnnotationPanel(QWidget):
         run = project.proposed_by(doc.id, self.task)
         if run is not None and not human:
             parts.append(f"showing proposals of {run[0] or 'a model'} (dashed)")
+        disagreements = document_disagreements(project, doc.id) if self.task == "ner" and human else []
+        if disagreements:
+            parts.append(summary(disagreements))
         if project.read_only:
             parts.append("read-only")
         self.header.setText(" · ".join(parts))
@@ -139,6 +143,7 @@ class AnnotationPanel(QWidget):
                 score = f" · model {span.prov.score:.2f}" if span.prov.score is not None else ""
                 marks.append(Mark(span.start, span.end, label_color(span.label), f"{span.label}{score}",
                                   dashed=not human))
+            marks += disagreement_marks(disagreements)
         elif self.task == "qa":
             self.qa.set_questions(project.questions(doc.id), doc.text, self.current_qid)
             self.current_qid = self.qa.current_id()

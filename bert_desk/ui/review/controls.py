@@ -44,6 +44,7 @@ class ReviewControls(QWidget):
         self.auto_advance = name(QCheckBox("Advance after review"), "review.auto_advance",
                                  "Go to the next document after Accept, Reject or Skip")
         self.auto_advance.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.auto_advance.setChecked(True)  # the default; the settings keep the user's choice
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         for widget in (self.prev_button, self.accept_button, self.reject_button, self.skip_button, self.next_button,

@@ -12,9 +12,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
 
 from bert_desk.project import DocumentRow, Project
+from bert_desk.ui.theme import readable
 from bert_desk.ui.widgets import tip
 
 PAGE = 200
@@ -92,7 +94,7 @@ class DocumentListModel(QAbstractTableModel):
             return tip(f"Document {row.position + 1} · {row.length:,} characters · {status}{confidence}\n"
                        f"{row.preview}")
         if role == Qt.ItemDataRole.ForegroundRole and col == 2 and status in STATUS_COLORS:
-            return QColor(STATUS_COLORS[status])
+            return readable(STATUS_COLORS[status], QApplication.palette().color(QPalette.ColorRole.Base))  # AA
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == DOC_ID_ROLE:

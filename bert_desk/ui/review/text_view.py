@@ -80,6 +80,7 @@ class Mark:
     color: str
     tooltip: str = ""
     dashed: bool = False  # model proposals not yet reviewed
+    style: str = ""  # "wave": a wavy underline only (a disagreement), over what is painted below
 
 
 class AnnotationView(TextEdit):
@@ -101,7 +102,7 @@ class AnnotationView(TextEdit):
         self._focus: QTextEdit.ExtraSelection | None = None
         self._marks: list[Mark] = []
         self._cache: dict[Mark, QTextEdit.ExtraSelection] = {}
-        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
+        self._formats: dict[tuple[str, bool, str], QTextCharFormat] = {}
         self.undo_handler: Callable[[bool], None] | None = None  # set by the tab: handler(redo)
 
     # -- content ----------------------------------------------------------------------------
@@ -147,13 +148,18 @@ class AnnotationView(TextEdit):
         for mark in marks:
             sel = self._cache.get(mark) or cache.get(mark)
             if sel is None:
-                fmt = self._formats.get((mark.color, mark.dashed))
+                fmt = self._formats.get((mark.color, mark.dashed, mark.style))
                 if fmt is None:
-                    fmt = span_format(QColor(mark.color).lighter(112) if mark.dashed else mark.color)
+                    if mark.style == "wave":
+                        fmt = QTextCharFormat()
+                        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+                        fmt.setUnderlineColor(QColor(mark.color))
+                    else:
+                        fmt = span_format(QColor(mark.color).lighter(112) if mark.dashed else mark.color)
                     if mark.dashed:
                         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
                         fmt.setUnderlineColor(QColor(mark.color).darker(160))
-                    self._formats[(mark.color, mark.dashed)] = fmt
+                    self._formats[(mark.color, mark.dashed, mark.style)] = fmt
                 cursor.setPosition(self.offsets.to_qt(mark.start))
                 cursor.setPosition(self.offsets.to_qt(mark.end), QTextCursor.MoveMode.KeepAnchor)
                 sel = QTextEdit.ExtraSelection()
@@ -188,9 +194,12 @@ class AnnotationView(TextEdit):
         self.setExtraSelections(self._base + ([self._focus] if self._focus is not None else []))
 
     def mark_at(self, py: int) -> Mark | None:
-        """The mark containing `py` (or ending at it when none contains it)."""
+        """The mark containing `py` (or ending at it when none contains it); underlines (`style`) are not
+        marks one selects."""
         ending = None
         for mark in self._marks:
+            if mark.style:
+                continue
             if mark.start <= py < mark.end:
                 return mark
             if mark.end == py:
@@ -200,9 +209,9 @@ class AnnotationView(TextEdit):
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             py = self.offsets.to_py(self.cursorForPosition(event.pos()).position())
-            mark = next((m for m in self._marks if m.start <= py < m.end), None)
-            if mark is not None and mark.tooltip:
-                QToolTip.showText(event.globalPos(), tip(mark.tooltip), self.viewport())
+            tips = [m.tooltip for m in self._marks if m.start <= py < m.end and m.tooltip]
+            if tips:  # an entity's label, and what a disagreement there is about
+                QToolTip.showText(event.globalPos(), tip("\n".join(tips)), self.viewport())
             else:
                 QToolTip.hideText()
             return True

@@ -77,6 +77,7 @@ def tab(make_tab: TabFactory, tmp_path: Path, project_path: Path) -> ReviewTab:
     widget.resize(1100, 700)
     widget.show()
     assert widget.open_path(project_path)
+    widget.auto_advance.setChecked(False)  # on by default; these tests step through documents themselves
     widget.panel.view.setFocus()
     return widget
 

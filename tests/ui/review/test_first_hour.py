@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from bert_desk.ui.review import ReviewTab
+from tests.ui.review.conftest import TabFactory
 
 WAIT = 60_000
 
@@ -105,3 +106,44 @@ def test_undo_the_last_import_and_delete_selected_documents(qtbot: QtBot, tab: R
     assert [tab.project.document(i).position for i in tab.project.document_ids()] == [0, 1, 2]
     assert tab.browser.model.rowCount() == 3 and tab.panel.doc is not None
     assert removal.delete_action in tab.browser.view.actions()  # also in the list's context menu
+
+
+def test_auto_advance_is_on_by_default_and_remembered(qtbot: QtBot, make_tab: TabFactory, tmp_path: Path,
+                                                      project_path: Path) -> None:
+    from bert_desk.ui.settings import Settings
+
+    settings = Settings.from_file(str(tmp_path / "fresh.ini"))
+    tab = make_tab(settings)
+    assert tab.open_path(project_path)
+    assert tab.auto_advance.isChecked()
+    first = tab.panel.doc.id
+    tab.set_status("accepted")  # accept: the next document shows
+    assert tab.panel.doc is not None and tab.panel.doc.id != first
+    tab.auto_advance.setChecked(False)
+    tab.save_state()
+    assert settings.review_state()[2] is False
+
+
+def test_the_editor_shows_where_gold_and_model_disagree(tab: ReviewTab) -> None:
+    from bert_desk.ui.review.disagreement import WAVE_COLOR
+
+    project = tab.project
+    doc_id = project.document_ids()[0]
+    text = project.document(doc_id).text
+    angela, paris, google = (text.index(w) for w in ("Angela", "Paris", "Google"))
+    project.set_spans(doc_id, [(angela, angela + 13, "PER"), (paris, paris + 5, "LOC")])  # gold
+    project.set_spans(doc_id, [(angela, angela + 13, "PER"), (paris, paris + 5, "GPE"), (google, google + 6, "ORG")],
+                      source="model", model="spacy:x")
+    tab.go_to(doc_id)
+    tab.panel.refresh()  # as after a pre-annotation run
+    waves = [m for m in tab.panel.view.marks() if m.style == "wave"]
+    assert [(m.start, m.end, m.color) for m in waves] == [(paris, paris + 5, WAVE_COLOR), (google, google + 6, WAVE_COLOR)]
+    assert waves[0].tooltip == "Reviewed LOC; the model proposed GPE"
+    assert waves[1].tooltip == "The model proposed ORG here; the reviewed annotations have no entity"
+    assert "2 disagreements with the model (wavy underline)" in tab.panel.header.text()
+    view = tab.panel.view
+    assert view.mark_at(google + 1) is None  # an underline is not an entity one can select
+    assert view.mark_at(paris + 1).style == ""  # the entity under it is
+    project.set_spans(doc_id, [(angela, angela + 13, "PER"), (paris, paris + 5, "GPE"), (google, google + 6, "ORG")])
+    tab.panel.refresh()  # the reviewer took the model's version: nothing to show
+    assert not [m for m in tab.panel.view.marks() if m.style] and "disagree" not in tab.panel.header.text()
