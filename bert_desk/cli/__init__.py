@@ -5,7 +5,7 @@ One argparse parser, built from one module per command family:
 - `train`: `train`, `evaluate`, `export-model`, `average-models`;
 - `project`: `project create|import|pre-annotate|export|stats|agreement`;
 - `batch`: `batch TASK INPUT… --out DIR` on a Ray cluster (`bert_desk.cluster`);
-- `explain`: `explain sentiment|qa|ner` (token attributions);
+- `explain`: `explain sentiment|qa|ner` (token attributions); `compare`: model A against model B;
 - `selftest`: `--selftest`.
 With no command, `main` opens the desktop app (the CLI imports the GUI only to start it).
 """
@@ -16,7 +16,7 @@ import argparse
 import logging
 
 from bert_desk import __version__
-from bert_desk.cli import batch, explain, infer, project, train
+from bert_desk.cli import batch, compare, explain, infer, project, train
 from bert_desk.cli._util import add_device_option, closed_pipe, crash, fail, utf8_streams
 from bert_desk.engine.types import EngineError
 from bert_desk.inputs import InputError
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     infer.add_parsers(sub)
     explain.add_parser(sub)
+    compare.add_parser(sub)
     train.add_parsers(sub)
     project.add_parser(sub)
     batch.add_parser(sub)
