@@ -24,6 +24,7 @@ from bert_desk.engine.colors import label_color
 from bert_desk.engine.offsets import cluster_span
 from bert_desk.project import AnswerData, Document, Project, Span
 from bert_desk.ui.review import commands as cmd
+from bert_desk.ui.review.article import ArticleContext
 from bert_desk.ui.review.disagreement import disagreement_marks, document_disagreements, summary
 from bert_desk.ui.review.labels import LabelBar
 from bert_desk.ui.review.qa_panel import QuestionsPanel, effective_answers
@@ -66,6 +67,7 @@ class AnnotationPanel(QWidget):
         self.doc_label = name(plain_label(), "review.doc_label")
         self.doc_label.setProperty("role", "headline")
         self.qa = QuestionsPanel()
+        self.article = ArticleContext()  # a CoNLL sentence's neighbours in its article
 
         legend_row = QHBoxLayout()  # the legend wraps onto more lines when labels are many
         legend_row.addWidget(self.legend, 1)
@@ -76,7 +78,9 @@ class AnnotationPanel(QWidget):
         layout.addWidget(self.header)
         layout.addLayout(legend_row)
         layout.addWidget(self.doc_label)
+        layout.addWidget(self.article.before)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.article.after)
         layout.addWidget(self.info)
         layout.addWidget(self.qa)
 
@@ -109,6 +113,7 @@ class AnnotationPanel(QWidget):
             self._focus = None
             self.current_qid = None
         self.doc = doc
+        self.article.show_document(project, doc)
         self.refresh()
 
     def refresh(self) -> None:

@@ -147,3 +147,20 @@ def test_the_editor_shows_where_gold_and_model_disagree(tab: ReviewTab) -> None:
     project.set_spans(doc_id, [(angela, angela + 13, "PER"), (paris, paris + 5, "GPE"), (google, google + 6, "ORG")])
     tab.panel.refresh()  # the reviewer took the model's version: nothing to show
     assert not [m for m in tab.panel.view.marks() if m.style] and "disagree" not in tab.panel.header.text()
+
+
+def test_a_conll_sentence_is_shown_in_its_article(qtbot: QtBot, tab: ReviewTab, tmp_path: Path) -> None:
+    conll = tmp_path / "valid.txt"
+    conll.write_text("-DOCSTART- -X- -X- O\n\nOne NN O\n\nTwo NN O\n\nThree NN O\n\nFour NN O\n\n"
+                     "-DOCSTART- -X- -X- O\n\nOther NN B-MISC\n", encoding="utf-8")
+    with qtbot.waitSignal(tab.project_actions.imported, timeout=WAIT):
+        tab.project_actions.import_file(conll)
+    ids = tab.project.document_ids()[4:]  # after the fixture's 4 plain documents
+    article = tab.panel.article
+    tab.go_to(ids[2])  # "Three": two before it, one after it in its article
+    assert article.before.isVisibleTo(tab) and article.before.text() == "Article 1, before: … One Two"
+    assert article.after.text() == "After: Four …"
+    tab.go_to(ids[4])  # the next article's only sentence: nothing around it
+    assert not article.before.isVisibleTo(tab) and not article.after.isVisibleTo(tab)
+    tab.go_to(tab.project.document_ids()[0])  # a plain document
+    assert not article.before.isVisibleTo(tab)
