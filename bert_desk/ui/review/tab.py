@@ -103,7 +103,6 @@ class ReviewTab(QWidget):
         self.message = name(plain_label(), "review.message")
         self.keys_help = plain_label(HELP)
         self.keys_help.setWordWrap(True)
-        self.keys_help.setEnabled(False)  # drawn in the muted colour
 
         self.pages = name(QStackedWidget(), "review.pages")
         self.pages.addWidget(self.project_actions.welcome_page())
