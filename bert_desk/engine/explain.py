@@ -7,7 +7,9 @@ Two methods, over the input (word-piece) embeddings:
   up to the sum's error, which shrinks as `steps` grows.
 
 The explained output f is a log-odds (a logit), not a probability: a confident prediction's probability is
-flat (its gradient vanishes, and gradient × input with it), its log-odds is not.
+flat (its gradient vanishes, and gradient × input with it), its log-odds much less so. Gradient × input stays
+a local view: where the network itself saturates (a confident model's pooler) it can miss a token or flip its
+sign; integrated gradients, which walk the whole way from the baseline, do not.
 - sentiment: the label's log-odds (log p / (1 − p); for a multi-label model the label's own logit), averaged
   over the windows weighted by their token counts, as prediction averages their probabilities;
 - QA: start logit of the answer's first token + end logit of its last (the span score `qa` ranks by), averaged
