@@ -107,3 +107,22 @@ def test_cli_undo_import_and_delete_docs(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["delete-docs", proj, "--ids", f"{left}"]) == 0
     with Project.open(proj) as p:
         assert p.count() == 0
+
+
+def test_preview_reads_a_big_files_head_whole_records_only(tmp_path: Path) -> None:
+    from bert_desk.project.importers.preview import describe, preview_file
+
+    long = tmp_path / "long.jsonl"  # records longer than the first read
+    long.write_text("".join(json.dumps({"text": f"{i} " + "word " * 20_000, "label": "POS"}) + "\n"
+                            for i in range(8)), encoding="utf-8")
+    preview = preview_file(long)
+    assert preview.fmt == "jsonl" and not preview.complete and not preview.problem
+    assert [r.text.split()[0] for r in preview.records] == ["0", "1", "2", "3", "4"]
+    assert describe(preview.records[0]) == "POS"
+    bad = tmp_path / "bad.txt"
+    bad.write_text("".join(f'{{"text": "t{i}"}}\n' for i in range(5000)) + '{"text": 1}\n', encoding="utf-8")
+    assert preview_file(bad).records and not preview_file(bad).problem  # the bad line is past the head
+    early = tmp_path / "early.jsonl"
+    early.write_text('{"text": "a"}\n{"text": 2}\n' + "".join(f'{{"text": "t{i}"}}\n' for i in range(5000)),
+                     encoding="utf-8")
+    assert preview_file(early).problem.startswith(f"{early}:2:")  # named by the real file, not the head's copy

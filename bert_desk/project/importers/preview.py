@@ -12,7 +12,7 @@ from bert_desk.project.errors import ProjectError
 from bert_desk.project.importers import detect_format, read_file
 from bert_desk.project.types import Record
 
-HEAD_BYTES = 256 * 1024  # line formats: the preview reads at most this much of the file
+HEAD_BYTES = 32 * 1024  # line formats: the preview reads this much of the file (more for long records)
 WHOLE_LIMIT = 4 * 1024 * 1024  # whole-file formats (SQuAD, Label Studio, DocBin, text) up to this size
 RECORD_END = {"conll": b"\n\n", "lines": b"\n", "jsonl": b"\n", "csv": b"\n", "tsv": b"\n"}
 
@@ -38,9 +38,15 @@ def preview_file(path: str | Path, fmt: str | None = None, *, column: str | None
     kw = {"column": column, "label_column": label_column, "label_map": label_map}
     try:
         if fmt in RECORD_END and size > HEAD_BYTES:
+            end, read = RECORD_END[fmt], HEAD_BYTES
             with path.open("rb") as fh:
-                head = fh.read(HEAD_BYTES)
-            head = head[:head.rfind(RECORD_END[fmt]) + len(RECORD_END[fmt])]  # whole records only
+                head = fh.read(read)
+                while head.count(end) <= limit + 1 and read < WHOLE_LIMIT:  # long records: read on
+                    more = fh.read(read * 3)
+                    if not more:
+                        break
+                    head, read = head + more, read * 4
+            head = head[:head.rfind(end) + len(end)] if end in head else head  # whole records only
             with tempfile.TemporaryDirectory() as tmp:
                 part = Path(tmp) / path.name
                 part.write_bytes(head)
