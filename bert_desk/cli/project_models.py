@@ -1,4 +1,4 @@
-"""`bert-desk project train|versions|export-version|delete-version`: model versions trained from a project's
+"""`bert-desk project train|versions|export-version|compare-versions|delete-version`: model versions trained from a project's
 reviewed documents (`bert_desk.training.project_train`).
 
 `train` prints its progress as JSON lines on stdout (`{"event": "progress", "step", "total", "eta_s", "loss"}`,
@@ -53,6 +53,18 @@ def add_commands(sub: Any) -> None:
     p.add_argument("project", metavar="PROJECT")
     p.add_argument("name", metavar="VERSION")
     p.add_argument("dest", metavar="DIR")
+
+    p = sub.add_parser("compare-versions", help="score two versions on the same held-back documents",
+                       description="Per-label P/R/F1 of two model versions (or any model specs) on the slice of "
+                                   "accepted documents that `train` with this --holdout and --seed holds back.")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("first", metavar="VERSION_A")
+    p.add_argument("second", metavar="VERSION_B")
+    p.add_argument("--task", required=True, choices=PROJECT_TASKS)
+    p.add_argument("--holdout", type=float, default=0.2)
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--device", default="auto")
+    p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("delete-version", help="delete a model version (its record and its folder)")
     p.add_argument("project", metavar="PROJECT")
@@ -152,6 +164,23 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from bert_desk.training.project_data import collect
+    from bert_desk.training.project_scores import format_comparison, score_model
+
+    with _open(args.project) as project:
+        data = collect(project, args.task, holdout=args.holdout, seed=args.seed)
+        specs = [str(project.versions.folder(n)) if any(v.name == n for v in project.versions.model_versions())
+                 else n for n in (args.first, args.second)]
+    first, second = (score_model(spec, args.task, data.held, data.labels, device=args.device) for spec in specs)
+    if args.json:
+        print(json.dumps({args.first: first, args.second: second, "held_back": len(data.held)}, indent=1))
+        return 0
+    print(f"{len(data.held)} held-back documents; 'previous' = {args.first}, 'new' = {args.second}")
+    print(format_comparison(first, second))
+    return 0
+
+
 def _delete(args: argparse.Namespace) -> int:
     with _open(args.project) as project:
         project.versions.delete_model_version(args.name)
@@ -159,4 +188,5 @@ def _delete(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"train": _train, "versions": _versions, "export-version": _export, "delete-version": _delete}
+COMMANDS = {"train": _train, "versions": _versions, "export-version": _export, "compare-versions": _compare,
+            "delete-version": _delete}

@@ -138,6 +138,10 @@ def test_cli_train_versions_export_delete(tmp_path: Path, tiny_ner: Path, capsys
     assert [v["name"] for v in json.loads(capsys.readouterr().out)] == ["ner-v1"]
     assert main(["export-version", proj, "ner-v1", str(tmp_path / "exported")]) == 0
     assert (tmp_path / "exported" / "model.safetensors").is_file()
+    capsys.readouterr()
+    assert main(["compare-versions", proj, str(tiny_ner), "ner-v1", "--task", "ner", "--device", "cpu", "--json"]) == 0
+    compared = json.loads(capsys.readouterr().out)
+    assert compared["held_back"] == 2 and compared["ner-v1"]["micro"]["support"] == 4
     assert main(["delete-version", proj, "ner-v1"]) == 0
     assert not (versions_folder(proj) / "ner-v1").exists()
     assert main(["export-version", proj, "ner-v1", str(tmp_path / "x")]) == 2
