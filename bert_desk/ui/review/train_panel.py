@@ -97,6 +97,8 @@ class TrainDialog(QDialog):
         self.table = name(QTableWidget(0, 4), "review.train_scores")
         self.table.setHorizontalHeaderLabels(["Label", "Previous P / R / F1", "New P / R / F1", "Support"])
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setMinimumWidth(520)
         self.train_button.clicked.connect(lambda: self.start(resume=False))
         self.resume_button.clicked.connect(lambda: self.start(resume=True))
