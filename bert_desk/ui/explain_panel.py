@@ -1,4 +1,5 @@
-"""The "Why?" panel of the Sentiment, Question answering and Entities tabs, and their report export.
+"""The "Why?" panel of the Sentiment, Question answering and Entities tabs, their report export, and the
+button that opens the model comparison (`ui/compare_dialog.py`).
 
 Explain runs `explain:<task>` (`engine.explain`) in the worker, in the tab's `explain` stream: a newer request
 supersedes the running one, Cancel stops it, the progress bar follows it. The result is shown by an
@@ -29,6 +30,7 @@ from bert_desk.atomic import atomic_write
 from bert_desk.engine import report
 from bert_desk.engine.explain import DEFAULT_STEPS, GRAD_INPUT, IG, MAX_STEPS, Explanation
 from bert_desk.ui.attribution_view import AttributionView
+from bert_desk.ui.compare_dialog import CompareDialog
 from bert_desk.ui.task_tab import TaskTab
 from bert_desk.ui.widgets import name, never_widen, plain_label
 from bert_desk.worker import JobCancelled, JobDone, JobFailed, JobHandle, JobProgress
@@ -71,6 +73,9 @@ class ExplainPanel(QWidget):
         self.state = name(never_widen(plain_label()), f"{p}.state")
         self.export_button = name(QPushButton("Export report…"), f"{tab.tab_id}.export",
                                   "Save the current result (and its explanation) as an HTML report or a PNG image")
+        self.compare_button = name(QPushButton("Compare models…"), f"{tab.tab_id}.compare",
+                                   "Run another model (B) on the same input and see what differs")
+        self.compare_dialog: CompareDialog | None = None
         self.view = AttributionView(tab.tab_id)
         self.view.hide()
         self._set_busy(False)
@@ -79,12 +84,14 @@ class ExplainPanel(QWidget):
         self.explain_button.clicked.connect(self.explain)
         self.cancel_button.clicked.connect(self.cancel)
         self.export_button.clicked.connect(self.export)
+        self.compare_button.clicked.connect(self.open_compare)
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         for widget in (self.explain_button, self.method, self.steps, self.label, self.cancel_button, self.progress):
             row.addWidget(widget)
         row.addWidget(self.state, 1)
+        row.addWidget(self.compare_button)
         row.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -168,6 +175,14 @@ class ExplainPanel(QWidget):
     def show_explanation(self, exp: Explanation) -> None:
         self.view.show_explanation(exp)
         self._collapse(False)
+
+    def open_compare(self) -> CompareDialog:
+        """Show the tab's comparison dialog (one per tab, kept with its choice of model B)."""
+        if self.compare_dialog is None:
+            self.compare_dialog = CompareDialog(self.tab)
+        self.compare_dialog.show()
+        self.compare_dialog.raise_()
+        return self.compare_dialog
 
     # -- export -------------------------------------------------------------------------------
     def report_sections(self) -> list[str]:

@@ -84,8 +84,34 @@ def _explain(name: str, ctx: JobContext) -> Any:
 
 
 def explain_handlers() -> dict[str, Handler]:
-    """`explain:<task>` for each task that can be explained."""
-    return {f"explain:{name}": partial(_explain, name) for name in EXPLAINED}
+    """`explain:<task>` for each task that can be explained, `compare:<task>` for each that can be compared."""
+    return {**{f"explain:{name}": partial(_explain, name) for name in EXPLAINED},
+            **{f"compare:{name}": partial(_compare, name) for name in EXPLAINED}}
+
+
+def _compare(name: str, ctx: JobContext) -> Any:
+    """Job kind `compare:<task>`: the task's `single` entry point with the job's model (A) and with model
+    `b`, on one input; payload {"input": the text or a dict of the input fields and options, "b": spec}.
+    Returns (A's result, B's result)."""
+    from bert_desk.engine import registry
+    from bert_desk.engine.loading import load_model
+
+    task = registry.get(name)
+    payload = ctx.job.payload
+    given = payload["input"]
+    options = dict(given) if isinstance(given, dict) else {}
+    inputs = [options.pop(field) for field in task.inputs] if isinstance(given, dict) else [given]
+    results = []
+    for index, model in enumerate((ctx.load(task.name), None)):
+        if model is None:
+            ctx.progress(0.5, "Loading model B…")
+            model = load_model(payload["b"], task.name, device=ctx.job.device or "auto")
+
+        def progress(fraction: float, message: str, at: int = index) -> None:
+            ctx.progress((at + fraction) / 2, f"Model {'AB'[at]}: {message}")
+
+        results.append(task.single(model, *inputs, progress=progress, cancel=ctx.cancel, **options))
+    return tuple(results)
 
 
 def _corrupt(ctx: JobContext) -> Any:
@@ -180,7 +206,7 @@ def _agreement(ctx: JobContext) -> Any:
 DEFAULT_HANDLERS: dict[str, Handler] = {
     # every task of the engine's table: "sentiment", "sentiment:batch", "qa", "ner", "ner:batch", "fill-mask", ...
     **task_handlers(),
-    **explain_handlers(),  # "explain:sentiment", "explain:qa", "explain:ner" -> engine.explain.Explanation
+    **explain_handlers(),  # "explain:<task>" -> engine.explain.Explanation; "compare:<task>" -> (result A, result B)
     "corrupt": _corrupt,  # payload: {"text", "seed"} -> pretrain.CorruptionResult (80/10/10 rule)
     "load": _load,  # payload: task -> ModelInfo
     "device": _device,  # -> DeviceInfo for job.device (payload {"precision": P} sets the precision)
