@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QDialog, QPushButton
+from PySide6.QtWidgets import QDialog, QPushButton, QStyle
 from pytestqt.qtbot import QtBot
 
 from bert_desk.engine.pretrain import FillMaskResult, MaskCandidate, MaskPrediction
@@ -28,13 +28,14 @@ def test_no_shortcut_row_is_cut_off(qtbot: QtBot, make_window: WindowFactory) ->
     table = dialog.table
     qtbot.waitExposed(dialog)
     metrics = table.fontMetrics()
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)  # the item's
     for row in range(table.rowCount()):
         for column in (0, 1):
             item = table.item(row, column)
             if item is None or table.columnSpan(row, column) > 1:
                 continue
             room = table.visualItemRect(item)
-            needed = metrics.boundingRect(QRect(0, 0, room.width() - 8, 10_000),
+            needed = metrics.boundingRect(QRect(0, 0, room.width() - margin, 10_000),
                                           int(Qt.TextFlag.TextWordWrap), item.text())
             assert needed.height() <= room.height(), f"row {row} is cut: {item.text()!r}"
     dialog.close()
