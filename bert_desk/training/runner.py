@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bert_desk.engine.device import CPU_PRECISION_KEY
 from bert_desk.engine.types import Cancelled, CancelToken, ProgressFn, no_progress
 
 
@@ -146,6 +147,9 @@ def fit(cfg: TrainConfig, *, model: Any, tokenizer: Any, train_dataset: Any, col
 
     torch.set_num_threads(max(1, cfg.threads))
     set_seed(cfg.seed)
+    # The base's card may allow int8 on CPU; the new weights' int8 accuracy is unmeasured: they run fp32.
+    if hasattr(model.config, CPU_PRECISION_KEY):
+        delattr(model.config, CPU_PRECISION_KEY)
     out = Path(cfg.out)
     cls = trainer_class or Trainer
     trainer = cls(model=model, args=training_arguments(cfg, **argument_overrides), data_collator=collator,

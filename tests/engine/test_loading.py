@@ -145,7 +145,8 @@ def test_device_resolution() -> None:
     import torch
 
     cpu = resolve_device("cpu")
-    assert cpu.kind == "cpu" and cpu.description == f"CPU · {torch.get_num_threads()} threads"
+    threads = torch.get_num_threads()
+    assert cpu.kind == "cpu" and cpu.description == f"CPU · {threads} thread{'s' if threads != 1 else ''}"
     assert not cpu.fp16
     assert resolve_device("auto").kind in ("cpu", "cuda", "mps")
     with pytest.raises(EngineError, match="Unknown device"):

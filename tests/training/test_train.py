@@ -47,7 +47,12 @@ def config(tmp_path: Path, base: Path, train_file: Path, **kw: object) -> TrainC
 
 
 def test_sentiment_loss_goes_down_and_model_exports(tiny_models: dict[str, Path], tmp_path: Path) -> None:
-    cfg = config(tmp_path, tiny_models["sentiment"], sentiment_file(tmp_path), max_steps=30)
+    import shutil
+
+    base = shutil.copytree(tiny_models["sentiment"], tmp_path / "base")  # a base whose card allows int8
+    base_config = json.loads((base / "config.json").read_text())
+    (base / "config.json").write_text(json.dumps({**base_config, "bert_desk_cpu_precision": "int8"}))
+    cfg = config(tmp_path, base, sentiment_file(tmp_path), max_steps=30)
     seen: list[float] = []
     summary = train(cfg, progress=lambda f, m: seen.append(f))
     losses = logged_losses(tmp_path / "run")
@@ -63,6 +68,7 @@ def test_sentiment_loss_goes_down_and_model_exports(tiny_models: dict[str, Path]
     model_dir = tmp_path / "run" / "model"
     config_json = json.loads((model_dir / "config.json").read_text())
     assert config_json["id2label"] == {"0": "NEGATIVE", "1": "POSITIVE"}
+    assert "bert_desk_cpu_precision" not in config_json  # new weights: int8 unmeasured, so fp32 on CPU
     from safetensors import safe_open
 
     with safe_open(str(model_dir / "model.safetensors"), "pt") as fh:
