@@ -27,7 +27,7 @@ def selftest(overrides: dict[str, str], device: str, gui: bool) -> int:
             model = load_model(spec, task.name, device=device)
             result = task.single(model, **task.sample)
             summary = task.summary(result) if task.summary else json.dumps(task.to_json(result), ensure_ascii=False)
-            print(f"{key}: ok [{spec} on {model.info.device.description}] {summary}")
+            print(f"{key}: ok [{spec} on {model.info.device.description}, {model.info.precision}] {summary}")
             ran += 1
         except Exception as exc:  # selftest reports every failure, then exits non-zero
             print(f"{key}: FAILED [{spec}] {exc}")

@@ -102,6 +102,11 @@ def test_selftest_as_shipped(exe, built, tiny_models, tmp_path):
     assert "gui: ok" in result.stdout
     for task in built["bundled_models"]:
         assert f"{task}: ok [bundled:{task}" in result.stdout
+        # int8 where the model's card allows it: quantization runs in the frozen app too
+        config = json.loads((ROOT / "resources" / "models" / task / "config.json").read_text(encoding="utf-8"))
+        precision = "int8" if config.get("bert_desk_cpu_precision") == "int8" else "fp32"
+        line = next(x for x in result.stdout.splitlines() if x.startswith(f"{task}: ok [bundled:{task}"))
+        assert f", {precision}]" in line, line
 
 
 def test_every_task_head_loads_in_the_frozen_app(exe, tiny_models, tmp_path):
