@@ -48,11 +48,11 @@ class TrainSettings:
 
     task: str
     base: str | None = None  # None: the model that pre-annotated the project
-    epochs: float = 4.0
+    epochs: float = 6.0
     holdout: float = 0.2
     seed: int = 13
     batch_size: int = 16
-    lr: float = 1e-4
+    lr: float = 3e-4
     max_length: int = 128
     threads: int = 2
     device: str = "auto"  # where the held-back documents are scored

@@ -79,7 +79,7 @@ class TrainDialog(QDialog):
         self.base.setPlaceholderText("the model that pre-annotated the project")
         self.epochs = name(QSpinBox(), "review.train_epochs", "Passes over the training documents")
         self.epochs.setRange(1, 50)
-        self.epochs.setValue(4)
+        self.epochs.setValue(6)
         self.holdout = name(QDoubleSpinBox(), "review.train_holdout", "Share of documents held back for the scores")
         self.holdout.setRange(0.05, 0.5)
         self.holdout.setSingleStep(0.05)
