@@ -29,7 +29,7 @@ from bert_desk.ui.error_bar import ErrorBar
 from bert_desk.ui.highlight import TextEdit, read_text_file
 from bert_desk.ui.model_picker import ModelPicker
 from bert_desk.ui.settings import Settings
-from bert_desk.ui.widgets import name, plain_label
+from bert_desk.ui.widgets import name, never_widen, plain_label
 from bert_desk.worker import (
     InferenceService,
     JobCancelled,
@@ -77,7 +77,7 @@ class TaskTab(QWidget):
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(220)
         self.progress.hide()
-        self.state = name(plain_label(), f"{t}.state")
+        self.state = name(never_widen(plain_label()), f"{t}.state")
         self.error_bar = ErrorBar(t)
         self._loading = False
         self.jobs: dict[str, JobHandle] = {}  # stream ("" for Run, "load", side streams) -> latest job

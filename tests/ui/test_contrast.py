@@ -172,3 +172,20 @@ def test_chip_colours_meet_wcag_aa() -> None:
     low = {bg: round(contrast_ratio(HIGHLIGHT_TEXT.name(), bg), 2) for bg in backgrounds
            if contrast_ratio(HIGHLIGHT_TEXT.name(), bg) < AA}
     assert not low
+
+
+def test_every_tab_fits_1024_px_with_long_messages(qtbot: QtBot, make_window: WindowFactory, project: Path) -> None:
+    """No message (a state line, a pre-annotation or review message) widens the window past a 1,024 px screen."""
+    window = make_window()
+    window.resize(1024, 700)
+    _fill(window, project)
+    long = "A message that goes on " * 30
+    for tab in (window.sentiment, window.qa, window.ner, window.pretrain):
+        tab.state.setText(long)
+    window.review.preannotate_panel.state.setText(long)
+    window.review.show_message(long)
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        qtbot.wait(20)
+        assert window.minimumSizeHint().width() <= 1024, window.tabs.tabText(index)
+        assert window.width() <= 1024, window.tabs.tabText(index)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from bert_desk.project import PROJECT_TASKS, Project
 from bert_desk.ui.model_picker import ModelPicker
 from bert_desk.ui.settings import Settings
-from bert_desk.ui.widgets import name, plain_label
+from bert_desk.ui.widgets import name, never_widen, plain_label
 from bert_desk.worker import InferenceService, JobCancelled, JobDone, JobFailed, JobHandle, JobProgress
 
 JOB_KEY = "review.preannotate"  # the service stream of pre-annotation jobs
@@ -68,7 +68,7 @@ class PreannotatePanel(QWidget):
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(180)
         self.progress.hide()
-        self.state = name(plain_label(), "review.preannotate_state")
+        self.state = name(never_widen(plain_label()), "review.preannotate_state")
         for button in (self.run_button, self.cancel_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.cancel_button.clicked.connect(self.cancel)

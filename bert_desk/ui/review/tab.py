@@ -40,7 +40,7 @@ from bert_desk.ui.review.model_loop import ModelLoop
 from bert_desk.ui.review.navigation import Navigator
 from bert_desk.ui.review.preannotate_panel import PreannotatePanel
 from bert_desk.ui.settings import RecentProjects, Settings
-from bert_desk.ui.widgets import name, plain_label, split, tip
+from bert_desk.ui.widgets import name, never_widen, plain_label, split, tip
 from bert_desk.worker import InferenceService
 
 REVIEWED = ("accepted", "rejected", "skipped")
@@ -100,7 +100,7 @@ class ReviewTab(QWidget):
         self.loop.error.connect(self.show_error)
         self.project_changed.connect(lambda _project: self.loop.close_training())
         self.error_bar = ErrorBar("review")
-        self.message = name(plain_label(), "review.message")
+        self.message = name(never_widen(plain_label()), "review.message")
         self.keys_help = plain_label(HELP)
         self.keys_help.setWordWrap(True)
 
