@@ -3,12 +3,13 @@
     python scripts/bench_cluster.py [--n 5000] [--data ../shared/data/sst2/train.tsv] [--model bundled:sentiment]
 
 One run measures, on the same sentences:
-- the single-process CLI (`bert-desk sentiment FILE`, its default threads), wall time of the whole command;
+- the single-process CLI (`bert-desk sentiment FILE`), with its default threads (the physical cores) and
+  with `--threads 1` (as each worker), wall time of the whole command (start, model load, scoring);
 - the cost of starting a local Ray cluster (`ray.init` on 127.0.0.1) and shutting it down;
 - `batch` with 1 and then 2 workers (one torch thread each) on that cluster: wall time of the job (actors
   started, one model loaded per actor, shards scored and written), and of the merge;
-and checks that the 1- and 2-worker outputs are byte-identical (and counts lines that differ from the
-multi-threaded CLI's in the last printed digit: torch's CPU results depend on the thread count).
+and checks that the 1- and 2-worker outputs are byte-identical to the 1-thread CLI's (and counts lines that
+differ from the multi-threaded CLI's in the last printed digit: torch's CPU results depend on the thread count).
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ from bert_desk.engine import registry  # noqa: E402
 from bert_desk.inputs import read_texts  # noqa: E402
 
 
-def single_process(corpus: Path, spec: str, out: Path) -> float:
+def single_process(corpus: Path, spec: str, out: Path, threads: int) -> float:
     began = time.perf_counter()
     with out.open("wb") as stream:
         subprocess.run([sys.executable, "-m", "bert_desk", "sentiment", str(corpus), "--model", spec,
-                        "--device", "cpu"], stdout=stream, check=True, cwd=ROOT)
+                        "--device", "cpu", "--threads", str(threads)], stdout=stream, check=True, cwd=ROOT)
     return time.perf_counter() - began
 
 
@@ -65,8 +66,13 @@ def main() -> int:
         corpus.write_text("".join(t + "\n" for t in texts), encoding="utf-8")
         items = [shards.Item(str(corpus), n, (t,)) for n, t in enumerate(texts, 1) if t.strip()]
         print(f"{len(items)} SST-2 sentences, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-        single_s = single_process(corpus, spec, tmp / "single.jsonl")
-        print(f"single-process CLI          {single_s:7.1f} s  {len(items) / single_s:6.1f} sentences/s")
+        from bert_desk.engine.device import physical_cores
+
+        cores = physical_cores()
+        many_s = single_process(corpus, spec, tmp / "single.jsonl", cores)
+        print(f"single-process CLI, {cores} threads {many_s:7.1f} s  {len(items) / many_s:6.1f} sentences/s")
+        single_s = single_process(corpus, spec, tmp / "single1.jsonl", 1)
+        print(f"single-process CLI, 1 thread  {single_s:7.1f} s  {len(items) / single_s:6.1f} sentences/s")
 
         import ray
 
@@ -81,14 +87,16 @@ def main() -> int:
         stop_s = time.perf_counter() - began
         print(f"local cluster start {start_s:.1f} s, shutdown {stop_s:.1f} s")
         for workers, (job_s, merge_s) in timings.items():
-            print(f"batch, {workers} worker{'s' if workers > 1 else ' '}             {job_s:7.1f} s  "
-                  f"{len(items) / job_s:6.1f} sentences/s  x{single_s / job_s:.2f} vs single  (merge {merge_s:.2f} s; "
-                  f"with the cluster start: x{single_s / (job_s + start_s):.2f})")
+            print(f"batch, {workers} worker{'s' if workers > 1 else ' '}               {job_s:7.1f} s  "
+                  f"{len(items) / job_s:6.1f} sentences/s  x{single_s / job_s:.2f} vs the 1-thread CLI, "
+                  f"x{many_s / job_s:.2f} vs {cores} threads (with the cluster's start: x{single_s / (job_s + start_s):.2f}"
+                  f", x{many_s / (job_s + start_s):.2f}; merge {merge_s:.2f} s)")
         one, two = (tmp / "w1.jsonl").read_bytes(), (tmp / "w2.jsonl").read_bytes()
         cli = (tmp / "single.jsonl").read_bytes().splitlines()
         differ = sum(a != b for a, b in zip(cli, two.splitlines(), strict=True))
-        print(f"1 and 2 workers byte-identical: {one == two}; lines differing from the {os.cpu_count()}-thread "
-              f"CLI in the last digit: {differ}/{len(cli)}")
+        print(f"1 worker, 2 workers and the 1-thread CLI byte-identical: "
+              f"{one == two == (tmp / 'single1.jsonl').read_bytes()}; lines differing from the {cores}-thread CLI "
+              f"in the last digit: {differ}/{len(cli)}")
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
     return 0
 

@@ -96,6 +96,7 @@ def run_batch(args: argparse.Namespace) -> int:
         shards.merge(plan, out)
     where = f"{out} (shards in {folder})" if merged else str(folder)
     print(f"bert-desk batch: {plan.records()} records in {len(plan.shards)} shards: {report.scored} scored now"
-          f"{f' by {report.workers} workers' if report.scored else ''}, {report.skipped} finished before -> "
+          f"{f' by {report.workers} worker' + ('s' if report.workers > 1 else '') if report.scored else ''}, "
+          f"{report.skipped} finished before -> "
           f"{where}", file=sys.stderr)
     return 0

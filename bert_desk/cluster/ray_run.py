@@ -61,16 +61,30 @@ def connect(address: str | None, workers: int | None, *, threads: int = 1) -> bo
         return False
     quiet = {"logging_level": logging.ERROR, "log_to_driver": False}
     if address:
+        _token_if_available()
         try:
             ray.init(address=address, **quiet)
         except ConnectionError as exc:
-            raise EngineError(f"cannot reach the Ray cluster at {address}: {str(exc).splitlines()[0]}") from None
+            raise EngineError(f"cannot reach the Ray cluster at {address}: {str(exc).splitlines()[0]} (is it "
+                              "running, and does this machine have its token: ~/.ray/auth_token or "
+                              "RAY_AUTH_TOKEN?)") from None
         return True
     cpus = max((workers or 0) * threads, os.cpu_count() or 1)
     logging.getLogger(AUTH_LOGGER).setLevel(logging.ERROR)
     with _loopback(ray):
         ray.init(num_cpus=cpus, include_dashboard=False, _node_ip_address=LOCAL_HOST, **quiet)
     return True
+
+
+def _token_if_available() -> None:
+    """Send the cluster's token when this machine has one (`ray start` turns token authentication on;
+    `ray.init(address=…)` alone sends none unless RAY_AUTH_MODE=token)."""
+    try:
+        from ray._private.authentication import authentication_token_setup as auth
+    except ImportError:  # a Ray without token authentication
+        return
+    logging.getLogger(AUTH_LOGGER).setLevel(logging.ERROR)
+    auth.maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
 
 
 @contextmanager
