@@ -184,6 +184,7 @@ def test_every_tab_fits_1024_px_with_long_messages(qtbot: QtBot, make_window: Wi
         tab.state.setText(long)
     window.review.preannotate_panel.state.setText(long)
     window.review.show_message(long)
+    window.review.panel.header.setText(long)  # e.g. a model's long name and the disagreement count
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
         qtbot.wait(20)

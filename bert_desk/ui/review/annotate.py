@@ -30,7 +30,7 @@ from bert_desk.ui.review.labels import LabelBar
 from bert_desk.ui.review.qa_panel import QuestionsPanel, effective_answers
 from bert_desk.ui.review.text_view import AnnotationView, Mark, snap_to_words
 from bert_desk.ui.theme import ANSWER, ANSWER_OTHER
-from bert_desk.ui.widgets import name, plain_label
+from bert_desk.ui.widgets import name, never_widen, plain_label
 
 QA_ACTIONS = (("1", "Set answer"), ("0", "No answer"))
 
@@ -55,7 +55,7 @@ class AnnotationPanel(QWidget):
         self.current_qid: int | None = None
         self._focus: Mark | None = None
 
-        self.header = name(plain_label("No document."), "review.doc_info")
+        self.header = name(never_widen(plain_label("No document.")), "review.doc_info")  # long: it wraps
         self.legend = LabelBar()
         self.snap = name(QCheckBox("Snap to words"), "review.snap", "Widen selections to whole words")
         self.snap.setChecked(True)
