@@ -106,10 +106,14 @@ def read_records(stream: BinaryIO, source: str, *, jsonl: bool | None = None) ->
 
 
 def require_text(record: Record, field: str) -> str:
-    """Return a string field of a record, or raise an InputError naming file and line."""
+    """Return a string field of a record, or raise an InputError naming file and line (also for text full of
+    control characters, `control_problem`: noise is refused rather than scored)."""
     value = record.fields.get(field)
     if not isinstance(value, str):
         problem = f"missing field '{field}'" if value is None else f"field '{field}' is not a string"
+        raise InputError(record.source, record.line, problem)
+    problem = control_problem(value)
+    if problem is not None:
         raise InputError(record.source, record.line, problem)
     return value
 

@@ -61,3 +61,17 @@ def test_writers(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "o.jsonl", rows)
     assert read_texts(tmp_path / "o.csv") == ['a "quoted", text']
     assert read_texts(tmp_path / "o.jsonl") == ['a "quoted", text']
+
+
+def test_text_full_of_control_characters_is_refused_with_its_line(tmp_path: Path) -> None:
+    """Issue 21: the CLI and batch files refuse noise (over 10 % control characters) rather than score it;
+    a stray control character passes."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "noise.txt"
+    path.write_text("fine text\n" + "\x01\x02\x03\x04x" * 20 + "\nbell \x07 once\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bert_desk", "sentiment", str(path)], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode != 0
+    assert f"{path}:2: not text: 80 control characters" in result.stderr
