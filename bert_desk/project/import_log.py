@@ -20,12 +20,22 @@ KEY = "last_import"
 class ImportRecord:
     file: str  # the file's name
     fmt: str
-    ids: tuple[int, ...]  # the documents it added
+    ranges: tuple[tuple[int, int], ...]  # the ids of the documents it added, as (first, last) ranges
+    count: int  # how many of them are still in the project
     at: str  # when (UTC, ISO 8601)
 
     def describe(self) -> str:
-        n = len(self.ids)
-        return f"{n:,} document{'s' if n != 1 else ''} imported from {self.file}"
+        return f"{self.count:,} document{'s' if self.count != 1 else ''} imported from {self.file}"
+
+
+def _where(ranges: tuple[tuple[int, int], ...]) -> tuple[str, list[int]]:
+    return " OR ".join("id BETWEEN ? AND ?" for _ in ranges), [i for r in ranges for i in r]
+
+
+def import_ids(project: Project, record: ImportRecord) -> list[int]:
+    """The ids of `record`'s documents that are still in the project, in order."""
+    where, params = _where(record.ranges)
+    return [r[0] for r in project.db.rows(f"SELECT id FROM documents WHERE {where} ORDER BY position", params)]
 
 
 def _ranges(ids: list[int]) -> list[list[int]]:
@@ -52,12 +62,15 @@ def last_import(project: Project) -> ImportRecord | None:
         return None
     try:
         data = json.loads(raw)
-        wanted = {i for first, last in data["ids"] for i in range(int(first), int(last) + 1)}
-        record = (str(data["file"]), str(data["format"]), str(data.get("at", "")))
+        ranges = tuple((int(first), int(last)) for first, last in data["ids"])
+        file, fmt, at = str(data["file"]), str(data["format"]), str(data.get("at", ""))
     except (ValueError, KeyError, TypeError):
         return None
-    ids = tuple(i for i in project.document_ids() if i in wanted)
-    return ImportRecord(record[0], record[1], ids, record[2]) if ids else None
+    if not ranges:
+        return None
+    where, params = _where(ranges)  # one indexed count, however big the import was
+    (count,) = project.db.rows(f"SELECT COUNT(*) FROM documents WHERE {where}", params)[0]
+    return ImportRecord(file, fmt, ranges, int(count), at) if count else None
 
 
 def undo_last_import(project: Project) -> ImportRecord | None:
@@ -65,7 +78,7 @@ def undo_last_import(project: Project) -> ImportRecord | None:
     record = last_import(project)
     with project.transaction():
         if record is not None:
-            project.delete_documents(record.ids)
+            project.delete_documents(import_ids(project, record))
         project.set_setting(KEY, "")
     return record
 

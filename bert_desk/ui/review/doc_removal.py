@@ -55,7 +55,7 @@ class DocumentRemoval(QObject):
         usable = project is not None and not project.read_only and self.job is None
         record = last_import(project) if usable and project is not None else None
         self.undo_import_action.setEnabled(record is not None)
-        self.undo_import_action.setText(f"Undo import of {record.file} ({len(record.ids):,} documents)"
+        self.undo_import_action.setText(f"Undo import of {record.file} ({record.count:,} documents)"
                                         if record is not None else "Undo last import")
         self.delete_action.setEnabled(usable)
 
