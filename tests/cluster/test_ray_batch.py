@@ -21,6 +21,7 @@ from bert_desk.inputs import InputError  # noqa: E402
 from tests.cluster.conftest import single_process, write_corpus  # noqa: E402
 
 WORKERS = 2
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context")  # Ray's own settings
 
 
 @pytest.fixture(scope="module")
