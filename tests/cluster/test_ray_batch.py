@@ -120,3 +120,15 @@ def test_a_killed_worker_loses_and_duplicates_nothing(cluster, tiny_models, tmp_
     assert report.scored == 8
     shards.merge(plan, tmp_path / "all.jsonl")
     assert (tmp_path / "all.jsonl").read_bytes() == expected
+
+
+def test_a_refused_input_is_named_by_file_and_line(cluster, tiny_models, tmp_path, capsys):
+    from bert_desk.engine.runtime import MAX_TEXT_CHARS
+
+    corpus = write_corpus(tmp_path / "in", 300)[0]
+    lines = corpus.read_text("utf-8").splitlines()
+    lines[289] = "x" * (MAX_TEXT_CHARS + 1)
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["batch", "sentiment", str(corpus), "--out", str(tmp_path / "out"), "--model",
+                 str(tiny_models["sentiment"]), "--shard-size", "256"]) == 2
+    assert f"{corpus}:290: The text has {MAX_TEXT_CHARS + 1:,} characters" in capsys.readouterr().err
