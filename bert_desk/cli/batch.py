@@ -46,7 +46,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         p.add_argument("--shard-size", type=int, default=SHARD_CHUNKS * infer.CHUNK, metavar="RECORDS",
                        help=f"records per shard, a multiple of {infer.CHUNK} (default %(default)s)")
         p.add_argument("--model", default=None, metavar="SPEC", help=task.command.model_help + "; a folder must "
-                       "be at the same path on every node (shared storage)")
+                       "be at the same path on every node (shared storage), or sent with --ship-model")
+        p.add_argument("--ship-model", action="store_true", help="send the --model folder's files with the job "
+                       "(through Ray's object store) instead of reading the folder on each node")
         add_device_option(p)
         if not task.command.per_record:
             p.add_argument("--batch-size", type=int, default=32)
@@ -78,9 +80,12 @@ def run_batch(args: argparse.Namespace) -> int:
     items = [shards.Item(r.source, r.line, tuple(infer._fields(task, r)))
              for r in records(args.files, jsonl=infer._jsonl(task), jsonl_files=True)]
     spec = model_spec(task, args.model)
+    ship = spec if args.ship_model else None
+    if ship is not None and not Path(ship).is_dir():
+        raise EngineError(f"--ship-model sends a model folder; {spec} is not one")
     job = shards.Job(task.name, spec, model_version(spec, None), args.device, args.allow_pickle,
                      getattr(args, "batch_size", 32), infer._options(task, args), infer.CHUNK, args.shard_size,
-                     getattr(args, "precision", None))
+                     getattr(args, "precision", None), ship=ship is not None)
     out = Path(args.out)
     merged = out.suffix.lower() in JSONL_SUFFIXES
     if merged:
@@ -90,7 +95,7 @@ def run_batch(args: argparse.Namespace) -> int:
     from bert_desk.cluster import ray_run
 
     with progress_line() as progress:
-        report = ray_run.run(plan, address=args.cluster, workers=args.workers, threads=args.threads,
+        report = ray_run.run(plan, address=args.cluster, workers=args.workers, threads=args.threads, ship=ship,
                              progress=progress)
     if merged:
         shards.merge(plan, out)

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bert_desk.cluster.scoring import Refusal, ShardScorer, encode_items, write_shard
@@ -118,9 +119,11 @@ def wants_gpu(device: str) -> bool:
 
 
 def run(plan: Plan, *, address: str | None = None, workers: int | None = None, threads: int = 1,
+        ship: str | None = None,
         progress: Callable[[float, str], None] = lambda fraction, message: None) -> Report:
-    """Score the plan's pending shards on the cluster; returns a Report. An input the engine refuses is an
-    InputError naming its file and line (the shards finished before it stay, for a rerun)."""
+    """Score the plan's pending shards on the cluster; returns a Report. `ship`: the model folder sent with
+    the job (`Job.ship`: its files go into Ray's object store once, each actor loads a copy). An input the engine refuses is an InputError naming its file and line (the shards finished
+    before it stay, for a rerun)."""
     pending = plan.pending()
     total = len(plan.shards)
     skipped = total - len(pending)
@@ -130,13 +133,20 @@ def run(plan: Plan, *, address: str | None = None, workers: int | None = None, t
     connected = connect(address, workers, threads=threads)
     try:
         start_s = time.perf_counter() - started_at
-        return _map(plan, pending, workers, threads, progress, skipped, start_s)
+        return _map(plan, pending, workers, threads, ship, progress, skipped, start_s)
     finally:
         if connected:  # a local cluster stops; a remote one is only left
             _import_ray().shutdown()
 
 
-def _map(plan: Plan, pending: list[int], workers: int | None, threads: int,
+def model_files(folder: str) -> dict[str, bytes]:
+    """The files of a model folder by relative path (what `ShardScorer` unpacks)."""
+    root = Path(folder)
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*"))
+            if path.is_file()}
+
+
+def _map(plan: Plan, pending: list[int], workers: int | None, threads: int, ship: str | None,
          progress: Callable[[float, str], None], skipped: int, start_s: float) -> Report:
     import ray.data
 
@@ -148,7 +158,8 @@ def _map(plan: Plan, pending: list[int], workers: int | None, threads: int,
     size = max(1, min(workers or default_workers(gpu) // (1 if gpu else threads), len(pending)))
     rows = [{"shard": i, "items": encode_items(plan.shards[i])} for i in pending]
     dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
-        ShardScorer, fn_constructor_kwargs={"job": plan.job, "threads": threads},
+        ShardScorer, fn_constructor_kwargs={"job": plan.job, "threads": threads,
+                                            "model_files": model_files(ship) if ship else None},
         batch_size=1, compute=ray.data.ActorPoolStrategy(size=size, max_tasks_in_flight_per_actor=1),
         num_gpus=1 if gpu else None, num_cpus=None if gpu else threads)
     began = time.perf_counter()

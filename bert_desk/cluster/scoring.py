@@ -4,8 +4,11 @@ Pure Python; each Ray actor holds one `ShardScorer`, and tests may call it direc
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,9 +80,10 @@ def score(task: registry.Task, model: Any, items: Sequence[Item], job: Job) -> l
 
 class ShardScorer:
     """One model per worker: `__call__` scores shards (Ray Data batches of rows `shard`, `items`) and returns
-    each shard's lines (the driver writes them), or the engine's refusal of one of its inputs."""
+    each shard's lines (the driver writes them), or the engine's refusal of one of its inputs. The model is
+    `job.spec`, or the folder whose `model_files` were shipped with the job."""
 
-    def __init__(self, job: Job, threads: int = 1) -> None:
+    def __init__(self, job: Job, threads: int = 1, model_files: dict[str, bytes] | None = None) -> None:
         os.environ[THREADS_ENV] = str(threads)  # before the engine first sets torch's threads
         if job.precision is not None:
             from bert_desk.engine import device
@@ -93,7 +97,8 @@ class ShardScorer:
             import torch
 
             torch.set_num_threads(threads)
-        self.model = load_model(job.spec, job.task, device=job.device, allow_pickle=job.allow_pickle)
+        spec = unpack(model_files) if model_files else job.spec  # a shipped folder: this actor's copy
+        self.model = load_model(spec, job.task, device=job.device, allow_pickle=job.allow_pickle)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {"shard": [], "pid": [], "lines": [], "refusal": []}
@@ -105,6 +110,17 @@ class ShardScorer:
             out["lines"].append("" if isinstance(lines, Refusal) else "".join(lines))
             out["refusal"].append(json.dumps(lines.__dict__) if isinstance(lines, Refusal) else "")
         return out
+
+
+def unpack(files: dict[str, bytes]) -> str:
+    """Write a shipped model folder's files into a temporary folder (removed when the process ends)."""
+    folder = Path(tempfile.mkdtemp(prefix="bert-desk-model-"))
+    atexit.register(shutil.rmtree, folder, True)
+    for name, data in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return str(folder)
 
 
 def write_shard(folder: Path, index: int, lines: str) -> None:

@@ -22,6 +22,7 @@ from bert_desk.inputs import InputError
 
 MANIFEST = "manifest.json"
 FORMAT = 1  # the manifest's layout
+SAME_OUTPUT = {"ship"}  # manifest entries a rerun may change: how the job runs, not what it writes
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Job:
     chunk: int = 256  # records per engine call, as the single-process CLI's chunks
     shard_size: int = 1024  # records per shard (a multiple of `chunk`)
     precision: str | None = None  # the CPU precision preference, where the engine has one
+    ship: bool = False  # the model folder's files travel with the job: each worker loads its own copy
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def plan(job: Job, items: Sequence[Item], folder: Path) -> Plan:
     path = folder / MANIFEST
     if path.exists():
         old = read_manifest(folder)
-        changed = [key for key in manifest if old.get(key) != manifest[key]]
+        changed = [key for key in manifest if key not in SAME_OUTPUT and old.get(key) != manifest[key]]
         if changed:
             raise InputError(str(path), None, f"this folder holds another job's shards ({', '.join(changed)} "
                              "differ): give another --out, or delete the folder to start again")

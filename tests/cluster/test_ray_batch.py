@@ -132,3 +132,12 @@ def test_a_refused_input_is_named_by_file_and_line(cluster, tiny_models, tmp_pat
     assert main(["batch", "sentiment", str(corpus), "--out", str(tmp_path / "out"), "--model",
                  str(tiny_models["sentiment"]), "--shard-size", "256"]) == 2
     assert f"{corpus}:290: The text has {MAX_TEXT_CHARS + 1:,} characters" in capsys.readouterr().err
+
+
+def test_a_shipped_model_folder_gives_the_same_output(cluster, tiny_models, tmp_path, monkeypatch):
+    files = [str(f) for f in write_corpus(tmp_path / "in", 300)]
+    spec = str(tiny_models["sentiment"])
+    out = tmp_path / "shipped.jsonl"
+    assert main(["batch", "sentiment", *files, "--out", str(out), "--model", spec, "--ship-model"]) == 0
+    assert out.read_bytes() == single_process(["sentiment", *files, "--model", spec], monkeypatch)
+    assert shards.read_manifest(tmp_path / "shipped.jsonl.shards")["spec"] == spec
