@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QTabWidget, QWidget
 
 from bert_desk.engine.device import DEVICES, PRECISIONS
+from bert_desk.engine.device import set_precision as set_engine_precision
 from bert_desk.engine.types import DeviceInfo
 from bert_desk.ui.dialogs import AboutDialog, ShortcutsDialog
 from bert_desk.ui.ner_tab import NERTab
@@ -48,7 +50,7 @@ class MainWindow(QMainWindow):
         self.service = service or InferenceService(parent=self)
         ctx = AppContext(self.service, settings, lambda: self._device)
         self.device_label = name(plain_label("Device: …"), "status.device")
-        self.refresh_device()  # first in the worker's queue: the precision is set before any model loads
+        set_engine_precision(self._precision)  # before any model loads (a preload of --model included)
 
         self.tabs = name(QTabWidget(), "tabs")
         self.sentiment = SentimentTab(ctx)
@@ -75,8 +77,33 @@ class MainWindow(QMainWindow):
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1100, 760)
         self._closed = False
-        # Installed spaCy pipelines, listed once by the worker (importing spaCy takes seconds) for
-        # every picker that offers NER models.
+        # The worker's start-up jobs import torch and transformers: started from the event loop, they do
+        # not compete with building the window for the interpreter (the window shows in half the time).
+        self._started = False
+        QTimer.singleShot(0, self._start_up_when_shown)
+
+    def _start_up_when_shown(self) -> None:
+        """Start the worker's start-up jobs once the window is on screen (now, when it is not shown)."""
+        handle = self.windowHandle()
+        if self.isVisible() and handle is not None and not handle.isExposed():
+            handle.installEventFilter(self)  # eventFilter starts them at the first Expose
+            QTimer.singleShot(1000, self._start_up_jobs)  # for a platform that never exposes it
+            return
+        self._start_up_jobs()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Expose and watched is self.windowHandle():
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._start_up_jobs)
+        return super().eventFilter(watched, event)
+
+    def _start_up_jobs(self) -> None:
+        if self._closed or self._started:
+            return
+        self._started = True
+        if self.service.current_job("app.device") is None:  # not asked already (a menu choice)
+            self.refresh_device()
+        # Installed spaCy pipelines (from the packages' entry points) for every picker that offers NER models.
         spacy_job = self.service.submit("app.spacy", "spacy_models")
         spacy_job.done.connect(self._on_spacy_models)
         self.service.submit("app.warm_up", "warm_up")  # the first Run then only loads its model
@@ -219,13 +246,13 @@ class MainWindow(QMainWindow):
         """CPU precision for the models loaded from now on (a loaded model reloads at its next run)."""
         self._precision = precision
         self.settings.precision = precision
+        set_engine_precision(precision)
         self.refresh_device()
 
     def refresh_device(self) -> None:
-        """Resolve the device and set the precision in the worker (it imports torch); show both in the
-        status bar."""
+        """Resolve the device in the worker (it imports torch); show it and the precision in the status bar."""
         self.device_label.setText(f"Device: {self._device} …")
-        job = self.service.submit("app.device", "device", {"precision": self._precision}, device=self._device)
+        job = self.service.submit("app.device", "device", device=self._device)
         job.done.connect(self._on_device)
         job.failed.connect(self._on_device)
 

@@ -127,12 +127,8 @@ def _load(ctx: JobContext) -> Any:
 
 
 def _device(ctx: JobContext) -> Any:
-    """The DeviceInfo of the job's device; a payload {"precision": P} also sets the CPU precision of the
-    models loaded from now on."""
-    from bert_desk.engine.device import resolve_device, set_precision
+    from bert_desk.engine.device import resolve_device
 
-    if isinstance(ctx.job.payload, dict) and ctx.job.payload.get("precision"):
-        set_precision(str(ctx.job.payload["precision"]))
     return resolve_device(ctx.job.device or "auto")
 
 
@@ -209,7 +205,7 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
     **explain_handlers(),  # "explain:<task>" -> engine.explain.Explanation; "compare:<task>" -> (result A, result B)
     "corrupt": _corrupt,  # payload: {"text", "seed"} -> pretrain.CorruptionResult (80/10/10 rule)
     "load": _load,  # payload: task -> ModelInfo
-    "device": _device,  # -> DeviceInfo for job.device (payload {"precision": P} sets the precision)
+    "device": _device,  # -> DeviceInfo for job.device
     "spacy_models": _spacy_models,  # -> sorted installed spaCy package names
     "warm_up": _warm_up,  # imports what the first model load needs (start-up, in the background)
     # payloads below: a `ProjectRef` as "project", and the function's other keyword arguments

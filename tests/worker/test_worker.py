@@ -251,24 +251,17 @@ def test_a_task_job_passes_inputs_and_options_to_the_table_entry(qtbot: QtBot, s
     assert [r.text for r in blocker.args[0].result] == ["john smith", "paris"]
 
 
-def test_start_up_jobs_list_spacy_pipelines_warm_up_and_set_the_precision(qtbot: QtBot,
-                                                                         service: InferenceService) -> None:
+def test_start_up_jobs_resolve_the_device_list_spacy_pipelines_and_warm_up(qtbot: QtBot,
+                                                                          service: InferenceService) -> None:
     import sys
 
-    from bert_desk.engine.device import precision_preference
     from bert_desk.engine.loading import installed_spacy_pipelines
 
     results: dict[str, object] = {}
-    try:
-        for slot, kind, payload in (("app.device", "device", {"precision": "int8"}),
-                                    ("app.spacy", "spacy_models", None), ("app.warm_up", "warm_up", None)):
-            job = service.submit(slot, kind, payload, device="cpu")
-            job.done.connect(lambda event, s=slot: results.__setitem__(s, event.result))
-        qtbot.waitUntil(lambda: len(results) == 3, timeout=WAIT)
-        assert results["app.device"].kind == "cpu" and precision_preference() == "int8"  # type: ignore[attr-defined]
-        assert results["app.spacy"] == installed_spacy_pipelines()
-        assert "transformers.models.bert.modeling_bert" in sys.modules
-    finally:
-        from bert_desk.engine.device import set_precision
-
-        set_precision("auto")
+    for slot, kind in (("app.device", "device"), ("app.spacy", "spacy_models"), ("app.warm_up", "warm_up")):
+        job = service.submit(slot, kind, device="cpu")
+        job.done.connect(lambda event, s=slot: results.__setitem__(s, event.result))
+    qtbot.waitUntil(lambda: len(results) == 3, timeout=WAIT)
+    assert results["app.device"].kind == "cpu"  # type: ignore[attr-defined]
+    assert results["app.spacy"] == installed_spacy_pipelines()
+    assert "transformers.models.bert.modeling_bert" in sys.modules
