@@ -62,7 +62,8 @@ def fill_parser(parser: argparse.ArgumentParser) -> None:
     p = sub.add_parser("import", help="add documents (and their annotations) from files")
     p.add_argument("project", metavar="PROJECT")
     p.add_argument("files", nargs="+", metavar="FILE", help="each file is imported in one transaction")
-    p.add_argument("--format", choices=IMPORT_CHOICES, help="default: from the extension (.txt = lines)")
+    p.add_argument("--format", choices=IMPORT_CHOICES, help="default: from the extension, and from the content when "
+                   "the name is ambiguous (.txt: CoNLL columns, JSON lines, a CSV header; else lines)")
     p.add_argument("--column", help="text column of csv/tsv (default: the first of "
                                     f"{', '.join(TEXT_COLUMNS)}) or key of jsonl / labelstudio data (default 'text')")
     p.add_argument("--label-column", help="csv/tsv column holding the document label (default 'label')")

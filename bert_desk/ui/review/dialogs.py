@@ -103,7 +103,7 @@ class ImportDialog(QDialog):
         browse = name(QPushButton("Browse…"), "review.import_browse")
         browse.clicked.connect(self.browse)
         self.format = name(QComboBox(), "review.import_format")
-        self.format.addItem("Detect from the file name", None)
+        self.format.addItem("Detect from the file (name, then content)", None)
         for fmt in IMPORT_FORMATS:
             self.format.addItem(FORMAT_TITLES.get(fmt, fmt), fmt)
         self.column = name(QComboBox(), "review.import_column", "The column holding the document text")
