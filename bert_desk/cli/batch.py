@@ -85,7 +85,7 @@ def run_batch(args: argparse.Namespace) -> int:
         raise EngineError(f"--ship-model sends a model folder; {spec} is not one")
     job = shards.Job(task.name, spec, model_version(spec, None), args.device, args.allow_pickle,
                      getattr(args, "batch_size", 32), infer._options(task, args), infer.CHUNK, args.shard_size,
-                     getattr(args, "precision", None), ship=ship is not None)
+                     getattr(args, "precision", None), args.threads, ship=ship is not None)
     out = Path(args.out)
     merged = out.suffix.lower() in JSONL_SUFFIXES
     if merged:
@@ -95,8 +95,7 @@ def run_batch(args: argparse.Namespace) -> int:
     from bert_desk.cluster import ray_run
 
     with progress_line() as progress:
-        report = ray_run.run(plan, address=args.cluster, workers=args.workers, threads=args.threads, ship=ship,
-                             progress=progress)
+        report = ray_run.run(plan, address=args.cluster, workers=args.workers, ship=ship, progress=progress)
     if merged:
         shards.merge(plan, out)
     where = f"{out} (shards in {folder})" if merged else str(folder)

@@ -118,8 +118,7 @@ def wants_gpu(device: str) -> bool:
     return device == "auto" and _import_ray().cluster_resources().get("GPU", 0) >= 1
 
 
-def run(plan: Plan, *, address: str | None = None, workers: int | None = None, threads: int = 1,
-        ship: str | None = None,
+def run(plan: Plan, *, address: str | None = None, workers: int | None = None, ship: str | None = None,
         progress: Callable[[float, str], None] = lambda fraction, message: None) -> Report:
     """Score the plan's pending shards on the cluster; returns a Report. `ship`: the model folder sent with
     the job (`Job.ship`: its files go into Ray's object store once, each actor loads a copy). An input the engine refuses is an InputError naming its file and line (the shards finished
@@ -130,10 +129,10 @@ def run(plan: Plan, *, address: str | None = None, workers: int | None = None, t
     if not pending:
         return Report(0, skipped, 0, 0.0, 0.0, frozenset())
     started_at = time.perf_counter()
-    connected = connect(address, workers, threads=threads)
+    connected = connect(address, workers, threads=plan.job.threads)
     try:
         start_s = time.perf_counter() - started_at
-        return _map(plan, pending, workers, threads, ship, progress, skipped, start_s)
+        return _map(plan, pending, workers, ship, progress, skipped, start_s)
     finally:
         if connected:  # a local cluster stops; a remote one is only left
             _import_ray().shutdown()
@@ -146,7 +145,7 @@ def model_files(folder: str) -> dict[str, bytes]:
             if path.is_file()}
 
 
-def _map(plan: Plan, pending: list[int], workers: int | None, threads: int, ship: str | None,
+def _map(plan: Plan, pending: list[int], workers: int | None, ship: str | None,
          progress: Callable[[float, str], None], skipped: int, start_s: float) -> Report:
     import ray.data
 
@@ -154,12 +153,11 @@ def _map(plan: Plan, pending: list[int], workers: int | None, threads: int, ship
     context.enable_progress_bars = False
     context.enable_operator_progress_bars = False
     logging.getLogger("ray.data").setLevel(logging.ERROR)
-    gpu = wants_gpu(plan.job.device)
+    gpu, threads = wants_gpu(plan.job.device), plan.job.threads
     size = max(1, min(workers or default_workers(gpu) // (1 if gpu else threads), len(pending)))
     rows = [{"shard": i, "items": encode_items(plan.shards[i])} for i in pending]
     dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
-        ShardScorer, fn_constructor_kwargs={"job": plan.job, "threads": threads,
-                                            "model_files": model_files(ship) if ship else None},
+        ShardScorer, fn_constructor_kwargs={"job": plan.job, "model_files": model_files(ship) if ship else None},
         batch_size=1, compute=ray.data.ActorPoolStrategy(size=size, max_tasks_in_flight_per_actor=1),
         num_gpus=1 if gpu else None, num_cpus=None if gpu else threads)
     began = time.perf_counter()

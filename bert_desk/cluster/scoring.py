@@ -83,7 +83,8 @@ class ShardScorer:
     each shard's lines (the driver writes them), or the engine's refusal of one of its inputs. The model is
     `job.spec`, or the folder whose `model_files` were shipped with the job."""
 
-    def __init__(self, job: Job, threads: int = 1, model_files: dict[str, bytes] | None = None) -> None:
+    def __init__(self, job: Job, model_files: dict[str, bytes] | None = None) -> None:
+        threads = job.threads
         os.environ[THREADS_ENV] = str(threads)  # before the engine first sets torch's threads
         if job.precision is not None:
             from bert_desk.engine import device

@@ -39,6 +39,7 @@ class Job:
     chunk: int = 256  # records per engine call, as the single-process CLI's chunks
     shard_size: int = 1024  # records per shard (a multiple of `chunk`)
     precision: str | None = None  # the CPU precision preference, where the engine has one
+    threads: int = 1  # torch CPU threads per worker (CPU results may differ in the last digits between counts)
     ship: bool = False  # the model folder's files travel with the job: each worker loads its own copy
 
 

@@ -29,6 +29,9 @@ def test_shards_are_whole_chunks_and_the_manifest_guards_the_folder(tmp_path: Pa
     with pytest.raises(InputError, match="spec, model_version differ"):
         shards.plan(shards.Job("sentiment", "/models/y", "v2", chunk=4, shard_size=8),
                     items([f"text {i}" for i in range(19)]), tmp_path / "out")
+    with pytest.raises(InputError, match="\\(threads differ\\)"):  # the last digits may differ: not mixed
+        shards.plan(shards.Job("sentiment", "/models/x", chunk=4, shard_size=8, threads=2),
+                    items([f"text {i}" for i in range(19)]), tmp_path / "out")
     with pytest.raises(InputError, match="multiple of 4"):
         shards.plan(shards.Job("sentiment", "/m", chunk=4, shard_size=6), items(["a"]), tmp_path / "other")
 
