@@ -27,7 +27,7 @@ from bert_desk.engine.types import NERResult, QAResult, SentimentResult
 from bert_desk.ui.highlight import Span, TextEdit, span_format
 from bert_desk.ui.model_picker import ModelPicker
 from bert_desk.ui.task_tab import TaskTab
-from bert_desk.ui.widgets import name, never_widen, plain_label, split
+from bert_desk.ui.widgets import name, never_widen, plain_label, show_progress, split
 from bert_desk.worker import JobCancelled, JobDone, JobFailed, JobHandle, JobProgress
 
 STREAM = "compare"
@@ -160,9 +160,7 @@ class CompareDialog(QDialog):
         if self.job is None or getattr(event, "job_id", None) != self.job.job_id:
             return
         if isinstance(event, JobProgress):
-            self.progress.setRange(0, 100)
-            self.progress.setValue(round(event.fraction * 100))
-            self.state.setText(event.message)
+            show_progress(self.progress, self.state, event.fraction, event.message)
         elif isinstance(event, JobDone):
             self._set_busy(False)
             self.show_results(*event.result, spec_b=self.picker.spec())

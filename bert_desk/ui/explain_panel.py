@@ -32,7 +32,7 @@ from bert_desk.engine.explain import DEFAULT_STEPS, GRAD_INPUT, IG, MAX_STEPS, E
 from bert_desk.ui.attribution_view import AttributionView
 from bert_desk.ui.compare_dialog import CompareDialog
 from bert_desk.ui.task_tab import TaskTab
-from bert_desk.ui.widgets import name, never_widen, plain_label
+from bert_desk.ui.widgets import name, never_widen, plain_label, show_progress
 from bert_desk.worker import JobCancelled, JobDone, JobFailed, JobHandle, JobProgress
 
 STREAM = "explain"
@@ -159,10 +159,7 @@ class ExplainPanel(QWidget):
         if self.job is None or getattr(event, "job_id", None) != self.job.job_id:
             return
         if isinstance(event, JobProgress):
-            self.progress.setRange(0, 100)
-            self.progress.setValue(round(event.fraction * 100))
-            if event.message:
-                self.state.setText(event.message)
+            show_progress(self.progress, self.state, event.fraction, event.message)
         elif isinstance(event, JobDone):
             self._set_busy(False)
             self.show_explanation(event.result)

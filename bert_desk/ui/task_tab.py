@@ -29,7 +29,7 @@ from bert_desk.ui.error_bar import ErrorBar
 from bert_desk.ui.highlight import TextEdit, read_text_file
 from bert_desk.ui.model_picker import ModelPicker
 from bert_desk.ui.settings import Settings
-from bert_desk.ui.widgets import name, never_widen, plain_label
+from bert_desk.ui.widgets import name, never_widen, plain_label, show_progress
 from bert_desk.worker import (
     InferenceService,
     JobCancelled,
@@ -282,10 +282,7 @@ class TaskTab(QWidget):
 
     def _on_main_event(self, event: object) -> None:
         if isinstance(event, JobProgress):
-            self.progress.setRange(0, 100)
-            self.progress.setValue(round(event.fraction * 100))
-            if event.message:
-                self.state.setText(event.message)
+            show_progress(self.progress, self.state, event.fraction, event.message)
         elif isinstance(event, JobDone):
             self.set_busy(False)
             self.error_bar.clear()

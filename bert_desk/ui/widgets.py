@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QSizePolicy, QSplitter, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -86,3 +86,11 @@ def ask_yes_no(parent: QWidget | None, title: str, text: str, yes: str = "Yes") 
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.exec()
     return box.clickedButton() is accept
+
+
+def show_progress(bar: QProgressBar, state: QLabel | None, fraction: float, message: str = "") -> None:
+    """A job's progress: `bar` at `fraction` (0-1, determinate from now on), `message` (if any) in `state`."""
+    bar.setRange(0, 100)
+    bar.setValue(round(fraction * 100))
+    if message and state is not None:
+        state.setText(message)

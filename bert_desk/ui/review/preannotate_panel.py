@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from bert_desk.project import PROJECT_TASKS, Project
 from bert_desk.ui.model_picker import ModelPicker
 from bert_desk.ui.settings import Settings
-from bert_desk.ui.widgets import name, never_widen, plain_label
+from bert_desk.ui.widgets import name, never_widen, plain_label, show_progress
 from bert_desk.worker import InferenceService, JobCancelled, JobDone, JobFailed, JobHandle, JobProgress
 
 JOB_KEY = "review.preannotate"  # the service stream of pre-annotation jobs
@@ -153,10 +153,7 @@ class PreannotatePanel(QWidget):
         if self.job is None or getattr(event, "job_id", None) != self.job.job_id:
             return  # another stream's event, or one of a job this panel let go of
         if isinstance(event, JobProgress):
-            self.progress.setRange(0, 100)
-            self.progress.setValue(round(event.fraction * 100))
-            if event.message:
-                self.state.setText(event.message)
+            show_progress(self.progress, self.state, event.fraction, event.message)
             return
         self.job = None
         self._end()
