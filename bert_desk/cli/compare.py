@@ -27,9 +27,8 @@ def add_parser(subparsers: Any) -> None:
                                                "they differ; the agreement rate and A × B confusion table "
                                                "close the run (stderr).")
     tasks = parser.add_subparsers(dest="compare_task", metavar="TASK", required=True)
-    for name in compare.TASKS:
-        task = registry.get(name)
-        sub = tasks.add_parser(name, help=f"compare two {task.label.lower()} models: {task.command.help}")
+    for task in (registry.TASKS[name] for name in compare.TASKS if name in registry.TASKS):
+        sub = tasks.add_parser(task.name, help=f"compare two {task.label.lower()} models: {task.command.help}")
         add_files_argument(sub)
         sub.add_argument("--model-a", required=True, metavar="SPEC", help=f"model A: {task.command.model_help}")
         sub.add_argument("--model-b", required=True, metavar="SPEC", help="model B, the same kinds of spec")
@@ -41,7 +40,7 @@ def add_parser(subparsers: Any) -> None:
         sub.add_argument("--allow-pickle", action="store_true", help="allow loading non-safetensors weights")
         sub.add_argument("--threads", type=int, default=0, metavar="N",
                          help="torch CPU threads (default: $BERT_DESK_THREADS, else the physical cores)")
-        sub.set_defaults(handler=run, task_name=name)
+        sub.set_defaults(handler=run, task_name=task.name)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -31,9 +31,8 @@ def add_parser(subparsers: Any) -> None:
                                    description="Attribute a prediction to its input tokens (gradient × input "
                                                "or integrated gradients); long texts use prediction's windows.")
     tasks = parser.add_subparsers(dest="explain_task", metavar="TASK", required=True)
-    for name in TASKS:
-        task = registry.get(name)
-        sub = tasks.add_parser(name, help=f"explain {task.label.lower()}: {task.command.help}")
+    for task in (registry.TASKS[name] for name in TASKS if name in registry.TASKS):
+        sub = tasks.add_parser(task.name, help=f"explain {task.label.lower()}: {task.command.help}")
         add_files_argument(sub)
         sub.add_argument("--model", default=None, metavar="SPEC", help=task.command.model_help)
         add_device_option(sub)
@@ -46,7 +45,7 @@ def add_parser(subparsers: Any) -> None:
                          help="also write every explanation into one self-contained HTML report")
         sub.add_argument("--threads", type=int, default=0, metavar="N",
                          help="torch CPU threads (default: $BERT_DESK_THREADS, else the physical cores)")
-        sub.set_defaults(handler=run, task_name=name)
+        sub.set_defaults(handler=run, task_name=task.name)
 
 
 def _span(record: Record) -> tuple[int, int] | None:

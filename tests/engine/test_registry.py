@@ -91,7 +91,7 @@ def test_cli_commands_and_options_come_from_the_table() -> None:
     table_commands = [name for name, p in sub.choices.items() if p.get_default("handler") is infer.run_task]
     assert table_commands == list(registry.TASKS)
     assert set(sub.choices) - set(table_commands) == {"train", "evaluate", "export-model", "average-models",
-                                                      "project"}
+                                                      "project", "batch", "explain", "compare"}
     device = next(a for a in parser._actions if a.dest == "device")
     assert tuple(device.choices) == DEVICES
     assert parser.parse_args(["qa"]).top_k == 3 and parser.parse_args(["fill-mask"]).top_k == 5

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtWidgets import QLayout, QLayoutItem, QPushButton, QWidget
+from PySide6.QtWidgets import QInputDialog, QLayout, QLayoutItem, QPushButton, QWidget
 
 from bert_desk.engine.colors import label_color
 from bert_desk.engine.registry import TASKS
@@ -82,6 +82,13 @@ def parse_labels(text: str) -> list[str]:
         if label and label not in out:
             out.append(label)
     return out
+
+
+def ask_labels(parent: QWidget, task_title: str, current: Sequence[str]) -> list[str] | None:
+    """Ask for a task's labels (comma-separated, in hotkey order); None when the user cancels."""
+    text, ok = QInputDialog.getText(parent, "Labels", f"Labels for {task_title} (comma-separated; keys 1–9 "
+                                    "follow this order):", text=", ".join(current))
+    return parse_labels(text) if ok else None
 
 
 class FlowLayout(QLayout):

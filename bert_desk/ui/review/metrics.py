@@ -44,6 +44,17 @@ class MetricsDialog(QDialog):
 
     computed = Signal(object)  # the Agreement now shown, or None (no status ticked, failed, service closed)
 
+    @classmethod
+    def replacing(cls, old: MetricsDialog | None, project: Project, task: str, service: InferenceService,
+                  parent: QWidget | None = None) -> MetricsDialog:
+        """A new dialog, shown, in place of `old` (closed and deleted)."""
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        dialog = cls(project, task, service, parent)
+        dialog.show()
+        return dialog
+
     def __init__(self, project: Project, task: str, service: InferenceService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         name(self, "review.metrics_dialog")

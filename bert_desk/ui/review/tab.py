@@ -19,7 +19,6 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -34,7 +33,7 @@ from bert_desk.ui.review.browser import DocumentBrowser
 from bert_desk.ui.review.controls import ReviewControls, review_button
 from bert_desk.ui.review.doc_removal import DocumentRemoval
 from bert_desk.ui.review.keys import HELP, ReviewKeys, dispatcher
-from bert_desk.ui.review.labels import REVIEW_TASKS, parse_labels, project_labels, save_labels
+from bert_desk.ui.review.labels import REVIEW_TASKS, ask_labels, project_labels, save_labels
 from bert_desk.ui.review.metrics import MetricsDialog
 from bert_desk.ui.review.model_loop import ModelLoop
 from bert_desk.ui.review.navigation import Navigator
@@ -303,12 +302,9 @@ class ReviewTab(QWidget):
         if self.project is None or self.task == "qa" or self.editor.refused(self.show_error):
             return False
         if labels is None:
-            text, ok = QInputDialog.getText(self, "Labels", f"Labels for {self.task_combo.currentText()} "
-                                            "(comma-separated; keys 1–9 follow this order):",
-                                            text=", ".join(self.panel.labels))
-            if not ok:
+            labels = ask_labels(self, self.task_combo.currentText(), self.panel.labels)
+            if labels is None:
                 return False
-            labels = parse_labels(text)
         try:
             save_labels(self.project, self.task, labels)
         except ProjectError as exc:
@@ -391,11 +387,7 @@ class ReviewTab(QWidget):
     def show_metrics(self) -> MetricsDialog | None:
         if self.project is None:
             return None
-        if self.metrics_dialog is not None:
-            self.metrics_dialog.close()
-            self.metrics_dialog.deleteLater()
-        self.metrics_dialog = MetricsDialog(self.project, self.task, self.service, self)
-        self.metrics_dialog.show()
+        self.metrics_dialog = MetricsDialog.replacing(self.metrics_dialog, self.project, self.task, self.service, self)
         return self.metrics_dialog
 
     # -- what the main window may call on any tab -------------------------------------------
