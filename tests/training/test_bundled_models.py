@@ -77,3 +77,14 @@ def test_bundled_pretrain_fills_masks_and_knows_which_sentence_follows() -> None
     follows = pretrain.next_sentence(model, a, "Its first students were the merchants' own sons.").is_next
     unrelated = pretrain.next_sentence(model, a, "Photosynthesis converts light into chemical energy.").is_next
     assert follows > 0.5 > unrelated
+
+
+@pytest.mark.parametrize(("task", "precision"), [("sentiment", "int8"), ("ner", "int8"), ("qa", "fp32")])
+def test_bundled_models_run_in_the_precision_their_card_gives_on_cpu(task: str, precision: str) -> None:
+    """int8 only where the card shows the validation score held within 0.5 points (README: CPU precision)."""
+    needs(task)
+    from bert_desk.engine.loading import load_model
+
+    model = load_model(f"bundled:{task}", task, device="cpu", precision="auto")
+    assert model.info.precision == precision
+    assert f"CPU precision: {precision}" in (bundled_model_dir(task) / "README.md").read_text(encoding="utf-8")
