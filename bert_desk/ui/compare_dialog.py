@@ -25,10 +25,11 @@ from bert_desk.engine.colors import ANSWER_HEX, label_color, polarity_hex, score
 from bert_desk.engine.offsets import OffsetMap
 from bert_desk.engine.types import NERResult, QAResult, SentimentResult
 from bert_desk.ui.highlight import Span, TextEdit, span_format
+from bert_desk.ui.job_follower import JobFollower
 from bert_desk.ui.model_picker import ModelPicker
 from bert_desk.ui.task_tab import TaskTab
-from bert_desk.ui.widgets import name, never_widen, plain_label, show_progress, split
-from bert_desk.worker import JobCancelled, JobDone, JobFailed, JobHandle, JobProgress
+from bert_desk.ui.widgets import name, never_widen, plain_label, split
+from bert_desk.worker import JobHandle
 
 STREAM = "compare"
 DIFFERENT = QColor("#d93025")
@@ -85,7 +86,6 @@ class CompareDialog(QDialog):
     def __init__(self, tab: TaskTab) -> None:
         super().__init__(tab)
         self.tab = tab
-        self.job: JobHandle | None = None
         self.results: tuple[Any, Any] | None = None
         self._text = ""  # the text both results are about (QA: the context)
         p = f"{tab.tab_id}.compare"
@@ -103,8 +103,8 @@ class CompareDialog(QDialog):
             view.setReadOnly(True)
         self.differences = name(QListWidget(), f"{p}.differences", "What differs between model A and model B")
         self.run_button.clicked.connect(self.run)
-        self.cancel_button.clicked.connect(self.cancel)
-        self._set_busy(False)
+        self.follower = JobFollower(self.progress, self.state, self.cancel_button, what="Comparison",
+                                    on_done=lambda results: self.show_results(*results, spec_b=self.picker.spec()))
 
         row = QHBoxLayout()
         for widget in (self.run_button, self.cancel_button, self.progress):
@@ -125,13 +125,6 @@ class CompareDialog(QDialog):
         layout.addWidget(split(split(sides[0], sides[1]), self.differences, (3, 1), vertical=True), 1)
         self.resize(900, 560)
 
-    def _set_busy(self, busy: bool, message: str = "") -> None:
-        self.cancel_button.setEnabled(busy)
-        self.progress.setVisible(busy)
-        if busy:
-            self.progress.setRange(0, 0)
-        self.state.setText(message)
-
     def run(self) -> None:
         """Compare both models on the tab's current input (superseding a running comparison)."""
         spec_b = self.picker.spec()
@@ -146,28 +139,16 @@ class CompareDialog(QDialog):
         if job is None:
             self.state.setText(self.tab.error_bar.text())
             return
-        self.job = job
         self._text = request[1]["context"] if isinstance(request[1], dict) else request[1]
-        for signal in (job.progressed, job.done, job.failed, job.cancelled):
-            signal.connect(self._on_event)
-        self._set_busy(True, "Comparing…")
+        self.follower.follow(job, "Comparing…")
+
+    @property
+    def job(self) -> JobHandle | None:
+        """The running or last comparison."""
+        return self.follower.job
 
     def cancel(self) -> None:
-        if self.job is not None and self.job.cancel():
-            self.state.setText("Cancelling…")
-
-    def _on_event(self, event: object) -> None:
-        if self.job is None or getattr(event, "job_id", None) != self.job.job_id:
-            return
-        if isinstance(event, JobProgress):
-            show_progress(self.progress, self.state, event.fraction, event.message)
-        elif isinstance(event, JobDone):
-            self._set_busy(False)
-            self.show_results(*event.result, spec_b=self.picker.spec())
-        elif isinstance(event, JobFailed):
-            self._set_busy(False, f"Comparison failed: {event.message}")
-        elif isinstance(event, JobCancelled):
-            self._set_busy(False, "Comparison cancelled.")
+        self.follower.cancel()
 
     def show_results(self, a: Any, b: Any, spec_b: str = "") -> None:
         """Both results side by side, differences underlined in red and listed."""

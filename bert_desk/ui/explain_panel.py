@@ -31,9 +31,10 @@ from bert_desk.engine import report
 from bert_desk.engine.explain import DEFAULT_STEPS, GRAD_INPUT, IG, MAX_STEPS, Explanation
 from bert_desk.ui.attribution_view import AttributionView
 from bert_desk.ui.compare_dialog import CompareDialog
+from bert_desk.ui.job_follower import JobFollower
 from bert_desk.ui.task_tab import TaskTab
-from bert_desk.ui.widgets import name, never_widen, plain_label, show_progress
-from bert_desk.worker import JobCancelled, JobDone, JobFailed, JobHandle, JobProgress
+from bert_desk.ui.widgets import name, never_widen, plain_label
+from bert_desk.worker import JobHandle
 
 STREAM = "explain"
 PREDICTED = "Predicted label"
@@ -51,7 +52,6 @@ class ExplainPanel(QWidget):
         self.tab = tab
         self._payload = payload
         self._sections = sections
-        self.job: JobHandle | None = None
         p = f"{tab.tab_id}.explain"
         self.explain_button = name(QPushButton("Explain"), f"{p}.run",
                                    f"Why did the model say that? Token attributions{hint}")
@@ -78,11 +78,12 @@ class ExplainPanel(QWidget):
         self.compare_dialog: CompareDialog | None = None
         self.view = AttributionView(tab.tab_id)
         self.view.hide()
-        self._set_busy(False)
+        self.follower = JobFollower(self.progress, self.state, self.cancel_button, what="Explanation",
+                                    on_done=self.show_explanation,
+                                    on_failed=lambda event: tab.error_bar.show_error(event.message, event.details))
         self.method.currentIndexChanged.connect(lambda _i: self.steps.setEnabled(self.method.currentData() == IG))
         self.steps.setEnabled(False)
         self.explain_button.clicked.connect(self.explain)
-        self.cancel_button.clicked.connect(self.cancel)
         self.export_button.clicked.connect(self.export)
         self.compare_button.clicked.connect(self.open_compare)
 
@@ -117,15 +118,13 @@ class ExplainPanel(QWidget):
             options["label"] = self.label.currentData()
         return options
 
-    def busy(self) -> bool:
-        return self.job is not None and self.job.running
+    @property
+    def job(self) -> JobHandle | None:
+        """The running or last explanation."""
+        return self.follower.job
 
-    def _set_busy(self, busy: bool, message: str = "") -> None:
-        self.cancel_button.setEnabled(busy)
-        self.progress.setVisible(busy)
-        if busy:
-            self.progress.setRange(0, 0)
-        self.state.setText(message)
+    def busy(self) -> bool:
+        return self.follower.running()
 
     def _collapse(self, collapsed: bool) -> None:
         """Collapsed: only the row of controls; expanded: the view too, given half of the splitter."""
@@ -145,29 +144,11 @@ class ExplainPanel(QWidget):
         job = self.tab.submit(STREAM, f"explain:{self.tab.task}", {**payload, **self.options()})
         if job is None:
             return
-        self.job = job
-        for signal in (job.progressed, job.done, job.failed, job.cancelled):
-            signal.connect(self._on_event)
         self.tab.error_bar.clear()
-        self._set_busy(True, "Explaining…")
+        self.follower.follow(job, "Explaining…")
 
     def cancel(self) -> None:
-        if self.job is not None and self.job.cancel():
-            self.state.setText("Cancelling…")
-
-    def _on_event(self, event: object) -> None:
-        if self.job is None or getattr(event, "job_id", None) != self.job.job_id:
-            return
-        if isinstance(event, JobProgress):
-            show_progress(self.progress, self.state, event.fraction, event.message)
-        elif isinstance(event, JobDone):
-            self._set_busy(False)
-            self.show_explanation(event.result)
-        elif isinstance(event, JobFailed):
-            self._set_busy(False, "Explanation failed.")
-            self.tab.error_bar.show_error(event.message, event.details)
-        elif isinstance(event, JobCancelled):
-            self._set_busy(False, "Explanation cancelled.")
+        self.follower.cancel()
 
     def show_explanation(self, exp: Explanation) -> None:
         self.view.show_explanation(exp)
