@@ -57,7 +57,7 @@ def utf16_span(text: str, start: int, end: int) -> tuple[int, int]:
 ZWJ = "\u200d"
 
 
-def _continues(ch: str) -> bool:
+def continues_cluster(ch: str) -> bool:
     """True for a character that belongs to the cluster before it: combining marks, variation
     selectors, emoji skin-tone modifiers, tag characters (flags of regions)."""
     code = ord(ch)
@@ -69,8 +69,8 @@ def cluster_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen `[start, end)` so that neither end splits a user-perceived character: a letter and its
     combining accents, an emoji with its modifiers, a ZWJ sequence (👩‍👩‍👧) stay whole."""
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
-    while 0 < start < len(text) and (_continues(text[start]) or text[start] == ZWJ or text[start - 1] == ZWJ):
+    while 0 < start < len(text) and (continues_cluster(text[start]) or text[start] == ZWJ or text[start - 1] == ZWJ):
         start -= 1
-    while 0 < end < len(text) and (_continues(text[end]) or text[end] == ZWJ or text[end - 1] == ZWJ):
+    while 0 < end < len(text) and (continues_cluster(text[end]) or text[end] == ZWJ or text[end - 1] == ZWJ):
         end += 1
     return start, end

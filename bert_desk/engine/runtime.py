@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bert_desk.engine.device import is_out_of_memory
-from bert_desk.engine.offsets import cluster_span
+from bert_desk.engine.offsets import cluster_span, continues_cluster
 from bert_desk.engine.types import CancelToken, EngineError, LoadedModel, ProgressFn
 
 OOM_NOTE = "CUDA out of memory: this job ran on CPU"
@@ -37,9 +37,11 @@ def window_stride(max_length: int) -> int:
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink (start, end) past leading/trailing whitespace of text[start:end], then widen it to whole
-    characters as a reader sees them (a span never ends between a letter and its combining accent)."""
-    while start < end and text[start].isspace():
+    """Shrink (start, end) past leading/trailing whitespace of text[start:end] (and past marks that sit on
+    that whitespace, such as a lone skin-tone modifier after a space), then widen it to whole characters as
+    a reader sees them (a span never ends between a letter and its combining accent)."""
+    while start < end and (text[start].isspace() or (start > 0 and text[start - 1].isspace()
+                                                     and continues_cluster(text[start]))):
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
