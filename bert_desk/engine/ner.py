@@ -12,6 +12,7 @@ type). `Entity.score` is the mean of its words' scores. spaCy: `doc.ents` with s
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -52,8 +53,16 @@ def split_tag(label: str) -> tuple[str, str]:
     return "I", label
 
 
+def _pictographs_only(piece: str) -> bool:
+    """True for a word of emoji or other pictographic symbols (with their modifiers), with no letter, digit or
+    punctuation: never part of a name, though a model trained on news may tag it as the name's next word."""
+    kinds = {unicodedata.category(ch) for ch in piece}
+    return "So" in kinds and kinds <= {"So", "Sk", "Mn", "Me", "Cf"}
+
+
 def merge_words(text: str, words: Sequence[Word]) -> tuple[Entity, ...]:
-    """Merge labelled words (sorted by start) into entities using their B-/I-/E-/S- prefixes."""
+    """Merge labelled words (sorted by start) into entities using their B-/I-/E-/S- prefixes; a word of
+    pictographs only (an emoji) ends an entity instead of joining it."""
     entities: list[Entity] = []
     current: list[Word] = []
     current_type = ""
@@ -69,7 +78,7 @@ def merge_words(text: str, words: Sequence[Word]) -> tuple[Entity, ...]:
 
     for word in words:
         prefix, kind = split_tag(word[2])
-        if prefix == "O":
+        if prefix == "O" or _pictographs_only(text[word[0]:word[1]]):
             close()
             continue
         if prefix in ("B", "S") or kind != current_type:

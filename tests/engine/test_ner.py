@@ -61,6 +61,15 @@ def test_merge_words_tag_schemes() -> None:
     assert merged(["B-PER", "I-LOC", "U-MISC", "O", "O"]) == [("aa", "PER"), ("bb", "LOC"), ("cc", "MISC")]
 
 
+def test_an_emoji_beside_a_name_is_not_part_of_it() -> None:
+    text = "Merkel 👍🏽 Obama & Co ❤️"
+    pieces = ["Merkel", "👍🏽", "Obama", "&", "Co", "❤️"]
+    tags = ["B-PER", "I-PER", "B-PER", "I-PER", "I-PER", "I-PER"]
+    starts = [text.index(piece) for piece in pieces]
+    words = [(a, a + len(piece), tag, 0.5) for a, piece, tag in zip(starts, pieces, tags, strict=True)]
+    assert [(x.text, x.label) for x in ner.merge_words(text, words)] == [("Merkel", "PER"), ("Obama & Co", "PER")]
+
+
 def test_extract_batch(models: dict) -> None:
     texts = ["John Smith", "", TEXT * 3, "paris"]
     batch = ner.extract_batch(models["ner_bper"], texts, batch_size=2)
