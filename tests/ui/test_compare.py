@@ -25,14 +25,14 @@ def test_two_ner_models_differences_marked(qtbot: QtBot, make_window: WindowFact
     per, loc = _build_fixed_ner(tmp_path / "per", "B-PER"), _build_fixed_ner(tmp_path / "loc", "B-LOC")
     window = make_window("--model", f"ner={per}", "--device", "cpu")
     tab = window.ner
-    tab.editor.setPlainText("angela 😀 paris")
+    tab.editor.setPlainText("angela 𝔸 paris")  # 𝔸: a letter outside the BMP (an emoji is never an entity)
     dialog, (a, b) = _compare(qtbot, window, tab, str(loc))
     assert [e.label for e in a.entities] == ["PER"] * 3 and [e.label for e in b.entities] == ["LOC"] * 3
     lines = [dialog.differences.item(i).text() for i in range(dialog.differences.count())]
-    assert lines == ["Relabelled: angela PER → LOC", "Relabelled: 😀 PER → LOC", "Relabelled: paris PER → LOC"]
+    assert lines == ["Relabelled: angela PER → LOC", "Relabelled: 𝔸 PER → LOC", "Relabelled: paris PER → LOC"]
     for view in dialog.views:
         spans = view.spans()
-        assert [(s.start, s.end) for s in spans] == [(0, 6), (7, 9), (10, 15)]  # UTF-16: the emoji counts twice
+        assert [(s.start, s.end) for s in spans] == [(0, 6), (7, 9), (10, 15)]  # UTF-16: 𝔸 counts twice
         assert all(s.fmt.fontUnderline() and s.tooltip.endswith("differs") for s in spans)
     assert dialog.titles[1].text().endswith("· 3 entities") and str(loc) in dialog.titles[1].text()
     assert tab.explain.open_compare() is dialog  # one dialog per tab, model B kept
