@@ -14,14 +14,14 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from bert_desk.cli import project_documents, project_models, project_predictions
-from bert_desk.cli._util import add_device_option, fail
+from bert_desk.cli._util import add_device_option, fail, open_project
 from bert_desk.inputs import TEXT_COLUMNS, parse_label_map
 from bert_desk.project.errors import ProjectError
 from bert_desk.project.types import PROJECT_TASKS, STATUSES
 from bert_desk.terminal import progress_line
 
 if TYPE_CHECKING:
-    from bert_desk.project.store import Project
+    pass
 
 IMPORT_CHOICES = ("text", "lines", "csv", "tsv", "jsonl", "conll", "squad", "labelstudio", "spacy")
 IMPORT_STATUSES = ("unreviewed", "accepted", "proposed")
@@ -137,19 +137,10 @@ def _create(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(path: str) -> Project:
-    from bert_desk.project.store import Project
-
-    project = Project.open(path)
-    if project.integrity_error is not None:
-        print(f"bert-desk: warning: {project.integrity_error}", file=sys.stderr)
-    return project
-
-
 def _import(args: argparse.Namespace) -> int:
     from bert_desk.project.importers import import_file
 
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         for file in args.files:
             with progress_line() as progress:
                 ids = import_file(project, file, args.format, column=args.column, label_column=args.label_column,
@@ -163,7 +154,7 @@ def _import(args: argparse.Namespace) -> int:
 def _preannotate(args: argparse.Namespace) -> int:
     from bert_desk.project.preannotate import preannotate
 
-    with _open(args.project) as project, progress_line() as progress:
+    with open_project(args.project) as project, progress_line() as progress:
         n = preannotate(project, args.task, args.model, batch_size=args.batch_size, statuses=args.status,
                         progress=progress, device=args.device)
     print(f"{args.task}: stored proposals of {args.model} for {n} documents")
@@ -173,7 +164,7 @@ def _preannotate(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from bert_desk.project.exporters import export_project
 
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         report = export_project(project, args.format, args.out, statuses=args.status, task=args.task,
                                 source=args.source)
     for note in report.notes:
@@ -202,7 +193,7 @@ def format_stats(stats: dict[str, Any], name: str) -> str:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         stats = project.stats()
     print(json.dumps(stats, indent=1) if args.json else format_stats(stats, args.project))
     return 0
@@ -211,7 +202,7 @@ def _stats(args: argparse.Namespace) -> int:
 def _agreement(args: argparse.Namespace) -> int:
     from bert_desk.project.agreement import agreement
 
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         result = agreement(project, args.task, statuses=args.status, model=args.model)
     if args.json:
         print(json.dumps(result.as_dict(), indent=1))

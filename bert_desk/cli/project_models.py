@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bert_desk.cli._util import open_project
 from bert_desk.project.types import PROJECT_TASKS
 
 
@@ -71,15 +72,6 @@ def add_commands(sub: Any) -> None:
     p.add_argument("name", metavar="VERSION")
 
 
-def _open(path: str) -> Any:
-    from bert_desk.project.store import Project
-
-    project = Project.open(path)
-    if project.integrity_error is not None:
-        print(f"bert-desk: warning: {project.integrity_error}", file=sys.stderr)
-    return project
-
-
 def _train(args: argparse.Namespace) -> int:
     from bert_desk.engine.types import Cancelled, CancelToken
     from bert_desk.project.errors import ProjectError
@@ -99,7 +91,7 @@ def _train(args: argparse.Namespace) -> int:
     if args.prepared or args.resume:
         run = run_folder(args.project, args.task)
     else:
-        with _open(args.project) as project:
+        with open_project(args.project) as project:
             run = prepare_run(project, settings)
     cancel = CancelToken()
     previous = signal.signal(signal.SIGTERM, lambda *_: cancel.cancel())
@@ -114,7 +106,7 @@ def _train(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     if not args.prepared:
-        with _open(args.project) as project:
+        with open_project(args.project) as project:
             record_run(project, version)
     folder = run.parent / version.name
     print(f"{version.name}: {version.documents} documents, {version.held_back} held back, "
@@ -136,7 +128,7 @@ def _copy(folder: Path, dest: Path) -> None:
 
 
 def _versions(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         versions = project.versions.model_versions(args.task)
         folders = {v.name: project.versions.folder(v.name) for v in versions}
     if args.json:
@@ -155,7 +147,7 @@ def _versions(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from bert_desk.project.errors import ProjectError
 
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         project.versions.model_version(args.name)
         folder = project.versions.folder(args.name)
     if not folder.is_dir():
@@ -168,7 +160,7 @@ def _compare(args: argparse.Namespace) -> int:
     from bert_desk.training.project_data import collect
     from bert_desk.training.project_scores import format_comparison, score_model
 
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         data = collect(project, args.task, holdout=args.holdout, seed=args.seed)
         specs = [str(project.versions.folder(n)) if any(v.name == n for v in project.versions.model_versions())
                  else n for n in (args.first, args.second)]
@@ -182,7 +174,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         project.versions.delete_model_version(args.name)
     print(f"deleted {args.name}")
     return 0
