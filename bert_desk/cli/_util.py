@@ -29,6 +29,12 @@ def add_precision_option(parser: argparse.ArgumentParser) -> None:
                              "model's card allows it, fp32 otherwise (CUDA always runs fp16)")
 
 
+def add_threads_option(parser: argparse.ArgumentParser) -> None:
+    """`--threads N` (default 0: $BERT_DESK_THREADS, else the physical cores; see `engine.device`)."""
+    parser.add_argument("--threads", type=int, default=0, metavar="N",
+                        help="torch CPU threads (default: $BERT_DESK_THREADS, else the physical cores)")
+
+
 def devices_text() -> str:
     """The device choices as words: "auto, cpu, cuda or mps"."""
     return f"{', '.join(DEVICES[:-1])} or {DEVICES[-1]}"

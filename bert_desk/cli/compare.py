@@ -14,7 +14,14 @@ import sys
 from typing import Any
 
 from bert_desk.atomic import atomic_write
-from bert_desk.cli._util import add_device_option, add_files_argument, chunks, emit, records
+from bert_desk.cli._util import (
+    add_device_option,
+    add_files_argument,
+    add_threads_option,
+    chunks,
+    emit,
+    records,
+)
 from bert_desk.cli.infer import CHUNK, load_task_model
 from bert_desk.engine import compare, registry
 from bert_desk.inputs import require_text
@@ -38,8 +45,7 @@ def add_parser(subparsers: Any) -> None:
         sub.add_argument("--summary", metavar="FILE", default=None,
                          help="write the agreement rate, confusion table and differing inputs as JSON")
         sub.add_argument("--allow-pickle", action="store_true", help="allow loading non-safetensors weights")
-        sub.add_argument("--threads", type=int, default=0, metavar="N",
-                         help="torch CPU threads (default: $BERT_DESK_THREADS, else the physical cores)")
+        add_threads_option(sub)
         sub.set_defaults(handler=run, task_name=task.name)
 
 

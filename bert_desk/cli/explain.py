@@ -14,7 +14,14 @@ import argparse
 import sys
 from typing import Any
 
-from bert_desk.cli._util import add_device_option, add_files_argument, emit, input_errors, records
+from bert_desk.cli._util import (
+    add_device_option,
+    add_files_argument,
+    add_threads_option,
+    emit,
+    input_errors,
+    records,
+)
 from bert_desk.cli.infer import load_task_model
 from bert_desk.engine import registry, report
 from bert_desk.engine.explain import DEFAULT_STEPS, GRAD_INPUT, METHODS, Explanation
@@ -43,8 +50,7 @@ def add_parser(subparsers: Any) -> None:
         sub.add_argument("--allow-pickle", action="store_true", help="allow loading non-safetensors weights")
         sub.add_argument("--html", metavar="FILE", default=None,
                          help="also write every explanation into one self-contained HTML report")
-        sub.add_argument("--threads", type=int, default=0, metavar="N",
-                         help="torch CPU threads (default: $BERT_DESK_THREADS, else the physical cores)")
+        add_threads_option(sub)
         sub.set_defaults(handler=run, task_name=task.name)
 
 

@@ -18,7 +18,15 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from bert_desk.cli._util import add_device_option, add_files_argument, chunks, emit, input_errors, records
+from bert_desk.cli._util import (
+    add_device_option,
+    add_files_argument,
+    add_threads_option,
+    chunks,
+    emit,
+    input_errors,
+    records,
+)
 from bert_desk.engine import registry, report
 from bert_desk.engine.types import EngineError, LoadedModel, ModelLoadError
 from bert_desk.inputs import Record, require_text
@@ -44,8 +52,7 @@ def add_parser(subparsers: Any, task: registry.Task) -> argparse.ArgumentParser:
     if not command.per_record:
         parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--allow-pickle", action="store_true", help="allow loading non-safetensors weights")
-    parser.add_argument("--threads", type=int, default=0, metavar="N",
-                        help="torch CPU threads (default: $BERT_DESK_THREADS, else the physical cores)")
+    add_threads_option(parser)
     for option in command.options:
         parser.add_argument(f"--{option.name.replace('_', '-')}", type=type(option.default),
                             default=option.default, help=option.help)
