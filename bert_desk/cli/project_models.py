@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import signal
 import sys
 from pathlib import Path
@@ -118,12 +117,9 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _copy(folder: Path, dest: Path) -> None:
-    from bert_desk.training.export import MODEL_FILES
+    from bert_desk.training.export import copy_version
 
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in (*MODEL_FILES, "README.md", "version.json"):
-        if (folder / name).is_file():
-            shutil.copyfile(folder / name, dest / name)
+    copy_version(folder, dest)
     print(f"copied to {dest}", file=sys.stderr)
 
 
@@ -157,18 +153,16 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from bert_desk.training.project_data import collect
-    from bert_desk.training.project_scores import format_comparison, score_model
+    from bert_desk.training.project_scores import compare_versions, format_comparison
 
     with open_project(args.project) as project:
-        data = collect(project, args.task, holdout=args.holdout, seed=args.seed)
-        specs = [str(project.versions.folder(n)) if any(v.name == n for v in project.versions.model_versions())
-                 else n for n in (args.first, args.second)]
-    first, second = (score_model(spec, args.task, data.held, data.labels, device=args.device) for spec in specs)
+        result = compare_versions(project, args.task, args.first, args.second, holdout=args.holdout, seed=args.seed,
+                                  device=args.device)
+    first, second = result["first"], result["second"]
     if args.json:
-        print(json.dumps({args.first: first, args.second: second, "held_back": len(data.held)}, indent=1))
+        print(json.dumps({args.first: first, args.second: second, "held_back": result["held_back"]}, indent=1))
         return 0
-    print(f"{len(data.held)} held-back documents; 'previous' = {args.first}, 'new' = {args.second}")
+    print(f"{result['held_back']} held-back documents; 'previous' = {args.first}, 'new' = {args.second}")
     print(format_comparison(first, second))
     return 0
 

@@ -99,3 +99,16 @@ def export_model(run: str | Path, dest: str | Path, base: str | None = None) -> 
             shutil.copyfile(source / name, dest / name)
             (dest / name).chmod(0o644)
     return dest
+
+
+def copy_version(folder: str | Path, dest: str | Path) -> Path:
+    """Copy a project's model version (its model files, model card and `version.json`) into `dest`, a folder
+    that `--model` accepts; OSError (FileNotFoundError when `folder` is missing) otherwise."""
+    folder, dest = Path(folder), Path(dest)
+    if not (folder / "config.json").is_file():
+        raise FileNotFoundError(f"{folder}: no model here (config.json is missing)")
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in (*MODEL_FILES, "README.md", "version.json"):
+        if (folder / name).is_file():
+            shutil.copyfile(folder / name, dest / name)
+    return dest

@@ -11,9 +11,10 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from bert_desk.engine.types import CancelToken
+from bert_desk.engine.types import CancelToken, ProgressFn, no_progress
 from bert_desk.project.agreement import LabelScore
-from bert_desk.training.project_data import Gold
+from bert_desk.project.store import Project
+from bert_desk.training.project_data import Gold, collect
 
 
 def _counts() -> dict[str, Counter[str]]:
@@ -40,7 +41,8 @@ def scores_dict(counts: dict[str, Counter[str]], labels: Sequence[str]) -> dict[
 
 
 def score_model(spec: str, task: str, held: Sequence[Gold], labels: Sequence[str], *, device: str = "auto",
-                cancel: CancelToken | None = None, batch_size: int = 32) -> dict[str, Any]:
+                cancel: CancelToken | None = None, batch_size: int = 32,
+                progress: ProgressFn = no_progress) -> dict[str, Any]:
     """Per-label precision, recall and F1 of the model `spec` on the held-back documents."""
     from bert_desk.engine.loading import load_model
     from bert_desk.engine.registry import TASKS
@@ -51,18 +53,21 @@ def score_model(spec: str, task: str, held: Sequence[Gold], labels: Sequence[str
     if task == "ner":
         batch = TASKS["ner"].batch
         assert batch is not None
-        for g, result in zip(held, batch(model, texts, batch_size=batch_size, cancel=cancel), strict=True):
+        for g, result in zip(held, batch(model, texts, batch_size=batch_size, progress=progress, cancel=cancel),
+                             strict=True):
             pred = {(e.start, e.end, e.label) for e in result.entities}
             _compare(counts, set(g.spans), pred, lambda s: s[2])
     elif task == "sentiment":
         batch = TASKS["sentiment"].batch
         assert batch is not None
-        for g, result in zip(held, batch(model, texts, batch_size=batch_size, cancel=cancel), strict=True):
+        for g, result in zip(held, batch(model, texts, batch_size=batch_size, progress=progress, cancel=cancel),
+                             strict=True):
             _compare(counts, {g.label}, {result.label}, str)
     else:
         from bert_desk.engine.qa import answer_many
 
-        for g in held:
+        for n, g in enumerate(held):
+            progress(n / max(len(held), 1), f"{n:,} of {len(held):,} documents")
             questions = [q for q, answers in g.questions]
             for (_, answers), result in zip(g.questions, answer_many(model, questions, g.text, cancel=cancel),
                                             strict=True):
@@ -75,6 +80,30 @@ def score_model(spec: str, task: str, held: Sequence[Gold], labels: Sequence[str
                 counts["fp"][kind] += 1
                 counts["fn"]["no_answer" if None in answers else "answer"] += 1
     return scores_dict(counts, labels)
+
+
+def version_spec(project: Project, name: str) -> str:
+    """The folder of the project's model version `name`, or `name` itself (any model spec)."""
+    known = {v.name for v in project.versions.model_versions()}
+    return str(project.versions.folder(name)) if name in known else name
+
+
+def compare_versions(project: Project, task: str, first: str, second: str, *, holdout: float = 0.2, seed: int = 13,
+                     device: str = "auto", progress: ProgressFn = no_progress,
+                     cancel: CancelToken | None = None) -> dict[str, Any]:
+    """Score two model versions (or model specs) on the accepted documents `project train` holds back with this
+    `holdout` and `seed`: {"first": scores, "second": scores, "held_back": n} (`score_model`'s scores)."""
+    data = collect(project, task, holdout=holdout, seed=seed)
+    out: dict[str, Any] = {"held_back": len(data.held)}
+    for i, (key, name) in enumerate((("first", first), ("second", second))):
+        def step(fraction: float, _message: str = "", at: int = i, label: str = name) -> None:
+            progress((at + fraction) / 2, f"Scoring {label} on {len(data.held):,} held-back documents…")
+
+        step(0.0)
+        out[key] = score_model(version_spec(project, name), task, data.held, data.labels, device=device,
+                               cancel=cancel, progress=step)
+    progress(1.0, "")
+    return out
 
 
 def format_comparison(previous: dict[str, Any] | None, new: dict[str, Any]) -> str:

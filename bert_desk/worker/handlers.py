@@ -199,6 +199,19 @@ def _agreement(ctx: JobContext) -> Any:
     return _project_call(ctx, agreement, writes=False)
 
 
+def _compare_versions(ctx: JobContext) -> Any:
+    from bert_desk.training.project_scores import compare_versions
+
+    return _project_call(ctx, compare_versions, writes=False)
+
+
+def _export_version(ctx: JobContext) -> Any:
+    from bert_desk.training.export import copy_version
+
+    ctx.progress(0.0, "Copying the model files…")
+    return copy_version(**ctx.job.payload)
+
+
 DEFAULT_HANDLERS: dict[str, Handler] = {
     # every task of the engine's table: "sentiment", "sentiment:batch", "qa", "ner", "ner:batch", "fill-mask", ...
     **task_handlers(),
@@ -214,4 +227,6 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
     "import_project": _import_project,  # importers.import_file(project, path, fmt, ...) -> list of new ids
     "delete_documents": _delete_documents,  # import_log.remove_documents(project, doc_ids | last_import) -> str
     "agreement": _agreement,  # agreement.agreement(project, task, statuses, ...) -> Agreement
+    "compare_versions": _compare_versions,  # project_scores.compare_versions(project, task, first, second, ...)
+    "export_version": _export_version,  # payload {"folder", "dest"}: export.copy_version -> the dest folder
 }

@@ -1,6 +1,7 @@
 """The model in the loop, in the Review tab: the next least sure document (U), the selected entity's
 boundaries by a word (Shift+←/→ its end, Ctrl+Shift+←/→ its start), accepting the sure proposals in bulk,
-and training a new model version (`train_panel.TrainDialog`). A part of the tab that never calls the tab."""
+training a new model version (`train_panel.TrainDialog`) and the task's versions (`versions_dialog`: use,
+compare, export, delete). A part of the tab that never calls the tab."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bert_desk.ui.review.controls import review_button
 from bert_desk.ui.review.navigation import Navigator
 from bert_desk.ui.review.preannotate_panel import PreannotatePanel
 from bert_desk.ui.review.train_panel import TrainDialog
+from bert_desk.ui.review.versions_dialog import VersionsDialog
 
 
 class ModelLoop(QObject):
@@ -35,6 +37,7 @@ class ModelLoop(QObject):
         self._project, self._task, self._push, self._ctx = project, task, push, ctx
         self._parent = parent
         self.train_dialog: TrainDialog | None = None
+        self.versions_dialog: VersionsDialog | None = None
         self.bar = QWidget()
         self.least_sure = review_button("Least sure", "review.next_uncertain",
                                         "The unreviewed document the model is least sure of (U)", self.next_uncertain)
@@ -43,9 +46,12 @@ class ModelLoop(QObject):
                                   self.ask_bulk_accept)
         self.train = review_button("Train…", "review.train",
                                    "Train a new model version from the accepted documents", self.show_training)
+        self.versions = review_button("Versions…", "review.versions",
+                                      "The task's model versions: use one for pre-annotation, compare, export, "
+                                      "delete", self.show_versions)
         row = QHBoxLayout(self.bar)
         row.setContentsMargins(0, 0, 0, 0)
-        for button in (self.least_sure, self.bulk, self.train):
+        for button in (self.least_sure, self.bulk, self.train, self.versions):
             row.addWidget(button)
 
     def actions(self) -> dict[str, Callable[[], object]]:
@@ -57,7 +63,7 @@ class ModelLoop(QObject):
                 "span_start_right": lambda: self.move_boundary("start", 1)}
 
     def set_enabled(self, has_project: bool) -> None:
-        for button in (self.least_sure, self.bulk, self.train):
+        for button in (self.least_sure, self.bulk, self.train, self.versions):
             button.setEnabled(has_project)
 
     # -- queue ------------------------------------------------------------------------------
@@ -144,6 +150,29 @@ class ModelLoop(QObject):
         dialog.raise_()
         return dialog
 
+    def show_versions(self) -> VersionsDialog | None:
+        """Open the model versions of the project's task (read again when it is open already)."""
+        project = self._project()
+        if project is None:
+            return None
+        dialog = self.versions_dialog
+        if dialog is None or dialog.project is not project or dialog.task != self._task():
+            self._close_versions()
+            dialog = self.versions_dialog = VersionsDialog(project, self._task(), self.preannotate.service,
+                                                           self.preannotate.device, self._parent)
+            dialog.use_version.connect(self.use_version)
+        dialog.refresh()
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    def _close_versions(self) -> None:
+        if self.versions_dialog is not None:
+            self.versions_dialog.shutdown()
+            self.versions_dialog.close()
+            self.versions_dialog.deleteLater()
+            self.versions_dialog = None
+
     def use_version(self, folder: str) -> bool:
         """Make `folder` the task's pre-annotation model and pre-annotate the unreviewed documents with it (in
         the background; reviewed annotations are never touched)."""
@@ -159,7 +188,8 @@ class ModelLoop(QObject):
         return True
 
     def close_training(self) -> None:
-        """Stop a training process (its checkpoints stay for Resume) and close the dialog."""
+        """Stop a training process (its checkpoints stay for Resume) and close the dialog; close the versions."""
+        self._close_versions()
         if self.train_dialog is not None:
             self.train_dialog.shutdown()
             self.train_dialog.close()

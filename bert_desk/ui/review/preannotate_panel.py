@@ -88,6 +88,10 @@ class PreannotatePanel(QWidget):
     def spec(self, task: str) -> str:
         return self.pickers[task].spec()
 
+    def device(self) -> str:
+        """The device the Review tab's model jobs run on."""
+        return self._device()
+
     def busy(self) -> bool:
         return self.job is not None
 

@@ -45,17 +45,26 @@ def _eta(seconds: float | None) -> str:
     return f"about {minutes}:{secs:02d} left"
 
 
-def score_rows(version: ModelVersion) -> list[tuple[str, str, str, str]]:
-    """(label, previous P/R/F1, new P/R/F1, support) rows of a version's held-back scores, micro last."""
-    new, old = version.scores["new"], version.scores.get("previous") or {}
+def compare_rows(old: dict[str, Any] | None, new: dict[str, Any], *,
+                 old_labels: bool = True) -> list[tuple[str, str, str, str]]:
+    """(label, old P/R/F1, new P/R/F1, support) rows of two models' held-back scores (`score_model`'s),
+    micro last; a label only one of them has shows "—" for the other (`old_labels` False: `new`'s only)."""
+    old = old or {}
 
     def cell(scores: dict[str, Any], label: str) -> str:
         s = scores.get("micro") if label == "all (micro)" else scores.get("labels", {}).get(label)
         return f"{s['precision']:.2f} / {s['recall']:.2f} / {s['f1']:.2f}" if s else "—"
 
-    labels = [*new["labels"], "all (micro)"]
-    support = {**{k: v["support"] for k, v in new["labels"].items()}, "all (micro)": new["micro"]["support"]}
+    extra = [n for n in old.get("labels", {}) if n not in new["labels"]] if old_labels else []
+    labels = [*new["labels"], *extra, "all (micro)"]
+    support = {**{k: v["support"] for k, v in {**old.get("labels", {}), **new["labels"]}.items()},
+               "all (micro)": new["micro"]["support"]}
     return [(label, cell(old, label), cell(new, label), str(support[label])) for label in labels]
+
+
+def score_rows(version: ModelVersion) -> list[tuple[str, str, str, str]]:
+    """(label, previous P/R/F1, new P/R/F1, support) rows of a version's held-back scores, micro last."""
+    return compare_rows(version.scores.get("previous"), version.scores["new"], old_labels=False)
 
 
 class TrainDialog(QDialog):
