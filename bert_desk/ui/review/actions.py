@@ -219,8 +219,9 @@ class ProjectActions(QObject):
 
     def import_file(self, path: str | Path | None = None, fmt: str | None = None, *, column: str | None = None,
                     label_column: str | None = None, source: str = "human",
-                    label_map: dict[str, str] | None = None) -> JobHandle | None:
+                    label_map: dict[str, str] | None = None, status: str | None = None) -> JobHandle | None:
         """Start importing one file (one transaction) and return the job id (None: nothing started);
+        `status` "accepted" stores the annotated documents as reviewed (`importers.with_status`).
         `import_finished` tells the end, errors (file:line) go to the tab's error bar."""
         project = self.project
         if project is None:
@@ -235,10 +236,10 @@ class ProjectActions(QObject):
                 return None
             opts = dialog.options()
             path, fmt, column, label_column, source = opts.path, opts.fmt, opts.column, opts.label_column, opts.source
-            label_map = opts.label_map
+            label_map, status = opts.label_map, opts.status
         path = Path(path)
         payload = {"project": project.ref(), "path": path, "fmt": fmt, "column": column, "label_column": label_column,
-                   "label_map": label_map or {}, "source": source}
+                   "label_map": label_map or {}, "source": source, "status": status}
         return self._start("import", path, "import_project", payload, f"Importing {path.name}…", project.count())
 
     def export(self, path: str | Path | None = None, fmt: str | None = None, *,

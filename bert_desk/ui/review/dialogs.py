@@ -87,6 +87,7 @@ class ImportOptions:
     label_column: str | None = None  # None: the importer's default ("label" when there is one); "": none
     source: str = "human"
     label_map: dict[str, str] = field(default_factory=dict)
+    status: str | None = None  # "accepted": the annotated documents are stored as reviewed decisions
 
 
 class ImportDialog(QDialog):
@@ -120,6 +121,11 @@ class ImportDialog(QDialog):
         self.source = name(QComboBox(), "review.import_source", "Store the file's annotations as …")
         self.source.addItem("Reviewed annotations", "human")
         self.source.addItem("Model proposals", "model")
+        self.accepted = name(QCheckBox("Mark the annotated documents as reviewed (accepted)"), "review.import_accepted",
+                             "Store the file's annotations as accepted decisions, e.g. a labelled corpus to train a "
+                             "model version from (bert-desk project import --status accepted)")
+        self.source.currentIndexChanged.connect(
+            lambda _i: self.accepted.setEnabled(self.source.currentData() == "human"))
         self.detected = plain_label()
         self.preview = name(QTableWidget(0, 2), "review.import_preview",
                             "The first documents as they will be imported: text and (renamed) annotations")
@@ -149,6 +155,7 @@ class ImportDialog(QDialog):
         form.addRow("Rename labels:", self.label_map)
         form.addRow("", self.map_error)
         form.addRow("Import annotations as:", self.source)
+        form.addRow("", self.accepted)
         form.addRow("Preview:", self.preview)
         form.addRow("", self.preview_note)
         layout = QVBoxLayout(self)
@@ -265,7 +272,8 @@ class ImportDialog(QDialog):
         tabular = self.effective_format() in ("csv", "tsv")
         return ImportOptions(self.path.text().strip(), fmt, self.column.currentData() if tabular else None,
                              (self.label_column.currentData() or "") if tabular else None, self.source.currentData(),
-                             self.check_label_map() or {})
+                             self.check_label_map() or {},
+                             "accepted" if self.accepted.isChecked() and self.accepted.isEnabled() else None)
 
 
 @dataclass(frozen=True)
