@@ -7,7 +7,8 @@ with `start is None` means "no answer"; a question without answers is not answer
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from bert_desk.project.core import Core, check_source
@@ -138,6 +139,21 @@ class QA:
                 self.insert_answer(question_id, a.start, a.end,
                                     Provenance(source, model, model_version, score, self.core.who(who)))
         return tuple(AnswerData(a.start, a.end) for a in previous)
+
+    def put_human_answers(self, answers: Mapping[int, Sequence[Answer]], who: str | None = None) -> None:
+        """Set the human answers of several questions to `answers` as they are (their provenance kept; no author:
+        `who`), without adopting the model's answers of other questions: bulk accept and its undo. Starts the
+        human layer."""
+        with self.core.transaction():
+            for question_id, items in answers.items():
+                question = self.question(question_id)
+                length = self.core.document_length(question.doc_id)
+                self.reviews.ensure(question.doc_id, "qa", self.core.who(who))
+                self.core.execute("DELETE FROM answers WHERE question_id = ? AND source = 'human'", (question_id,))
+                for a in items:
+                    check_answer(length, a.start, a.end)
+                    prov = replace(a.prov, source="human", created_by=a.prov.created_by or self.core.who(who))
+                    self.insert_answer(question_id, a.start, a.end, prov)
 
     def store_questions(self, doc_id: int, length: int, questions: Sequence[QuestionData],
                          source: str, who: str) -> None:

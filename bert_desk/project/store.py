@@ -72,7 +72,7 @@ class Project:
         self.label, self.set_label = labels.label, labels.set_label
         self.questions, self.question, self.add_question = qa.questions, qa.question, qa.add_question
         self.remove_question, self.restore_question = qa.remove_question, qa.restore_question
-        self.set_answer, self.set_answers = qa.set_answer, qa.set_answers
+        self.set_answer, self.set_answers, self.put_human_answers = qa.set_answer, qa.set_answers, qa.put_human_answers
         self.set_confidence, self.confidence = reviews.set_confidence, reviews.confidence
         self.versions = ModelVersions(core)  # models trained from the reviewed documents
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QWidget
 
 from bert_desk.project import Project
+from bert_desk.project.bulk import BULK_TASKS, QA_KINDS
 from bert_desk.ui.review import commands as cmd
 from bert_desk.ui.review.annotate import AnnotationPanel
 from bert_desk.ui.review.browser import DocumentBrowser
@@ -104,10 +105,12 @@ class ModelLoop(QObject):
     # -- bulk accept ------------------------------------------------------------------------
     def ask_bulk_accept(self) -> bool:
         project = self._project()
-        if project is None or self._task() not in ("ner", "sentiment"):
-            self.error.emit("Accepting in bulk works on entities and sentiment.")
+        task = self._task()
+        if project is None or task not in BULK_TASKS:
+            self.error.emit("Accepting in bulk works on entities, sentiment and QA answers.")
             return False
-        dialog = BulkAcceptDialog(project.labels_in_use(self._task()), self.browser.model.total(), self.browser)
+        labels = list(QA_KINDS) if task == "qa" else project.labels_in_use(task)
+        dialog = BulkAcceptDialog(labels, self.browser.model.total(), self.browser)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         choice = dialog.choice()
