@@ -162,8 +162,7 @@ class ModelLoop(QObject):
         if dialog is None or dialog.project is not project or dialog.task != self._task():
             self._close_versions()
             dialog = self.versions_dialog = VersionsDialog(project, self._task(), self.preannotate.service,
-                                                           self.preannotate.device, self._parent)
-            dialog.use_version.connect(self.use_version)
+                                                           self.preannotate.device, self.use_version, self._parent)
         dialog.refresh()
         dialog.show()
         dialog.raise_()

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -67,17 +66,15 @@ def _better(first: dict[str, Any], second: dict[str, Any], label: str) -> int | 
 
 
 class VersionsDialog(QDialog):
-    """The versions of one task of a project. `use_version(folder)` asks the Review tab to pre-annotate with a
-    version (`ModelLoop.use_version`)."""
-
-    use_version = Signal(str)
+    """The versions of one task of a project. `use(folder)` makes the Review tab pre-annotate with a version
+    (`ModelLoop.use_version`: False when it could not start)."""
 
     def __init__(self, project: Project, task: str, service: InferenceService, device: Callable[[], str],
-                 parent: QWidget | None = None) -> None:
+                 use: Callable[[str], bool], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         name(self, "review.versions_dialog")
         self.setWindowTitle(f"Model versions ({task})")
-        self.project, self.task, self.service, self._device = project, task, service, device
+        self.project, self.task, self.service, self._device, self._use = project, task, service, device, use
         self.versions: list[ModelVersion] = []
         self.comparison: dict[str, Any] | None = None  # the last comparison
         self._pending = ""  # "compare" or "export" while a job runs
@@ -199,11 +196,13 @@ class VersionsDialog(QDialog):
         version = self._one()
         if version is None or self.project.read_only:
             return False
-        self.use_version.emit(str(self.folder(version)))
+        started = self._use(str(self.folder(version)))
         self.refresh()
         self.state.setText(f"{version.name} now pre-annotates the unreviewed {self.task} documents "
-                           "(running in the background; reviewed documents keep their decisions).")
-        return True
+                           "(running in the background; reviewed documents keep their decisions)." if started else
+                           f"{version.name} is the task's model now, but pre-annotation is busy: run it again "
+                           "when it has finished.")
+        return started
 
     def ask_delete(self) -> bool:
         version = self._one()

@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,19 @@ def test_compare_scores_both_versions_in_the_worker(qtbot: QtBot, dialog: vd.Ver
     assert not dialog.cancel_button.isEnabled() and dialog.compare_button.isEnabled()
 
 
+def test_cancel_stops_a_comparison(qtbot: QtBot, dialog: vd.VersionsDialog, service: InferenceService) -> None:
+    gate = threading.Event()
+    service.submit("test.block", "wait", gate)  # the inference thread is busy: the comparison waits its turn
+    dialog.select("ner-v1", "ner-v2")
+    with job_signal(qtbot, service, vd.SLOT, "cancelled"):
+        assert dialog.compare()
+        assert dialog.cancel_button.isEnabled() and "Loading ner-v1 and ner-v2" in dialog.state.text()
+        dialog.cancel_button.click()
+        gate.set()
+    assert dialog.state.text() == "Comparison cancelled." and not dialog.scores.isVisible()
+    assert dialog.compare_button.isEnabled() and not dialog.export_button.isEnabled()  # two selected
+
+
 def test_export_makes_a_folder_the_model_option_loads(qtbot: QtBot, dialog: vd.VersionsDialog, tmp_path: Path,
                                                       service: InferenceService, capsys: pytest.CaptureFixture[str],
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
@@ -151,7 +165,7 @@ def test_read_only_project_disables_use_and_delete_with_a_reason(qtbot: QtBot, t
     with Project.create(path) as project:
         add_versions(project, tiny)
     with Project.open(path, read_only=True) as project:
-        dialog = vd.VersionsDialog(project, "ner", service, lambda: "cpu")
+        dialog = vd.VersionsDialog(project, "ner", service, lambda: "cpu", lambda _folder: True)
         qtbot.addWidget(dialog)
         dialog.select("ner-v1")
         assert not dialog.use_button.isEnabled() and not dialog.delete_button.isEnabled()
