@@ -30,6 +30,9 @@ def add_commands(sub: Any) -> None:
                                                    "the model that pre-annotated the project (a new head when its "
                                                    "labels differ from the project's)")
     p.add_argument("--epochs", type=float, default=6.0)
+    p.add_argument("--min-steps", type=int, default=150,
+                   help="a small project trains for more epochs (up to 50) to take at least this many steps "
+                        "(default 150)")
     p.add_argument("--holdout", type=float, default=0.2, help="share of accepted documents held back (default 0.2)")
     p.add_argument("--seed", type=int, default=13, help="seed of the held-back slice and of training")
     p.add_argument("--batch-size", type=int, default=16)
@@ -84,7 +87,8 @@ def _train(args: argparse.Namespace) -> int:
         train_run,
     )
 
-    settings = TrainSettings(task=args.task, base=args.base, epochs=args.epochs, holdout=args.holdout,
+    settings = TrainSettings(task=args.task, base=args.base, epochs=args.epochs, min_steps=args.min_steps,
+                             holdout=args.holdout,
                              seed=args.seed, batch_size=args.batch_size, lr=args.lr, max_length=args.max_length,
                              threads=args.threads, device=args.device, save_steps=args.save_steps)
     if args.prepared or args.resume:

@@ -49,6 +49,7 @@ class TrainSettings:
     task: str
     base: str | None = None  # None: the model that pre-annotated the project
     epochs: float = 6.0
+    min_steps: int = 150  # a small project trains for more epochs, up to MAX_EPOCHS, to take this many steps
     holdout: float = 0.2
     seed: int = 13
     batch_size: int = 16
@@ -56,8 +57,18 @@ class TrainSettings:
     max_length: int = 128
     threads: int = 2
     device: str = "auto"  # where the held-back documents are scored
-    save_steps: int = 0  # 0: a checkpoint after every epoch
+    save_steps: int = 0  # 0: a checkpoint every epoch, or every sixth of the run when that is longer
     logging_steps: int = 5
+
+
+MAX_EPOCHS = 50.0
+
+
+def epochs_to_run(settings: TrainSettings, per_epoch: int) -> float:
+    """`settings.epochs`, or more on a small project (`per_epoch` optimiser steps an epoch) so that training
+    takes at least `settings.min_steps` steps, at most MAX_EPOCHS: 50 documents learn nothing in 6 epochs."""
+    wanted = math.ceil(settings.min_steps / max(1, per_epoch))
+    return max(settings.epochs, min(MAX_EPOCHS, float(wanted)))
 
 
 def run_folder(project_path: str | Path, task: str) -> Path:
@@ -156,9 +167,14 @@ def _fit(run: Path, plan: dict[str, Any], data: PD.ProjectData, settings: TrainS
     task, start, new_head = settings.task, plan["start"], plan["new_head"]
     n_examples = len(data.train) if task != "ner" else sum(len(PD.word_examples(g)) for g in data.train)
     per_epoch = max(1, math.ceil(n_examples / settings.batch_size))
-    cfg = TrainConfig(task=task, base=start, train="", out=str(run), epochs=settings.epochs,
+    epochs = epochs_to_run(settings, per_epoch)
+    save_steps = settings.save_steps or max(per_epoch, math.ceil(per_epoch * epochs / 6))
+    if epochs > settings.epochs:
+        progress.emit({"event": "phase", "message": f"{n_examples} training examples: {epochs:g} epochs, to take at "
+                       f"least {settings.min_steps} steps"})
+    cfg = TrainConfig(task=task, base=start, train="", out=str(run), epochs=epochs,
                       batch_size=settings.batch_size, lr=settings.lr, max_length=settings.max_length,
-                      seed=settings.seed, resume=resume, save_steps=settings.save_steps or per_epoch,
+                      seed=settings.seed, resume=resume, save_steps=save_steps,
                       logging_steps=settings.logging_steps, eval_each_epoch=False, threads=settings.threads)
     started = time.time()
     if task == "qa":

@@ -86,7 +86,8 @@ class TrainDialog(QDialog):
         self.base = name(QLineEdit(), "review.train_base", "Start from this model (folder, bundled:TASK, minilm); "
                                                          "empty: the model that pre-annotated the project")
         self.base.setPlaceholderText("the model that pre-annotated the project")
-        self.epochs = name(QSpinBox(), "review.train_epochs", "Passes over the training documents")
+        self.epochs = name(QSpinBox(), "review.train_epochs",
+                           "Passes over the training documents (a small project takes more, to train at least 150 steps)")
         self.epochs.setRange(1, 50)
         self.epochs.setValue(6)
         self.holdout = name(QDoubleSpinBox(), "review.train_holdout", "Share of documents held back for the scores")
