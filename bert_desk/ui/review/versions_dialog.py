@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -132,6 +133,11 @@ class VersionsDialog(QDialog):
         self.scores.hide()
         self.resize(980, 560)
         self.refresh()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WindowActivate:  # a version trained meanwhile shows up
+            self.refresh()
+        return super().event(event)
 
     # -- the list ---------------------------------------------------------------------------
     def in_use(self) -> str:

@@ -11,6 +11,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from bert_desk.cli import main
@@ -156,6 +158,15 @@ def test_delete_asks_first_and_refuses_the_version_in_use(tab: ReviewTab, dialog
     assert dialog.ask_delete()
     assert not v1.exists() and [v.name for v in project.versions.model_versions()] == ["ner-v2"]
     assert dialog.table.rowCount() == 1 and "Deleted ner-v1" in dialog.state.text()
+
+
+def test_a_version_trained_meanwhile_shows_up_when_the_dialog_is_activated(tab: ReviewTab,
+                                                                          dialog: vd.VersionsDialog) -> None:
+    assert tab.project is not None
+    tab.project.versions.add_model_version(ModelVersion("ner-v3", "ner", "2026-12-03T09:00:00", "ner-v2", False, 10,
+                                                        2, LABELS, {"previous": None, "new": scores(0.9)}))
+    QApplication.sendEvent(dialog, QEvent(QEvent.Type.WindowActivate))
+    assert [cells(dialog.table, r)[0] for r in range(dialog.table.rowCount())] == ["ner-v3", "ner-v2", "ner-v1"]
 
 
 def test_read_only_project_disables_use_and_delete_with_a_reason(qtbot: QtBot, tmp_path: Path,
