@@ -27,6 +27,7 @@ from bert_desk.engine.runtime import (
     trim,
     window_stride,
 )
+from bert_desk.engine.segments import Segment, grouped
 from bert_desk.engine.types import (
     CancelToken,
     EngineError,
@@ -109,45 +110,22 @@ def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, ba
                     progress: ProgressFn, cancel: CancelToken | None
                     ) -> tuple[list[list[Word]], list[int], list[float | None]]:
     """Labelled words per text (sorted), the window count per text, and each text's lowest word margin (the
-    best label's probability minus the second best's, at the word's first sub-token; None without words)."""
-    import torch
-
-    enc, spans = encode_windows(lm, texts)
-    outputs = run_batches(runner, encoding_features(enc, model_inputs(lm)), keys=("logits",),
-                          pad_id=pad_id(lm), batch_size=batch_size, progress=progress, cancel=cancel,
-                          message="Windows", token_level=True)
-    labels = lm.info.labels
-    owners = enc["overflow_to_sample_mapping"]
+    best label's probability minus the second best's, at the word's first sub-token; None without words).
+    Long texts go in overlapping segments, a group at a time (`engine.segments`)."""
     windows = [0] * len(texts)
-    # per text: (token start, end, word) -> (distance from window edge, best label's index, its probability, margin)
+    # per text: (token start, end, word start) -> (distance from window edge, best label, its probability, margin)
     tokens: list[dict[tuple[int, int, int], tuple[int, int, float, float]]] = [{} for _ in texts]
-    for i, out in enumerate(outputs):
-        owner = owners[i]
-        windows[owner] += 1
-        word_ids = enc.word_ids(i)
-        offsets = enc["offset_mapping"][i]
-        content = [p for p, w in enumerate(word_ids) if w is not None]
-        if not content:
-            continue
-        probs = torch.softmax(out["logits"], dim=-1)
-        top = probs.topk(min(2, probs.shape[-1]), dim=-1)  # one call per window, not per token
-        best_scores, best_labels = top.values[..., 0].tolist(), top.indices[..., 0].tolist()
-        margins = (top.values[..., 0] - top.values[..., -1]).tolist() if probs.shape[-1] > 1 else best_scores
-        first, last = content[0], content[-1]
-        seen = tokens[owner]
-        for p in content:
-            start, end = offsets[p]
-            if end <= start:
-                continue
-            if spans is not None:  # offsets count from the start of the token's word
-                base = spans[owner][word_ids[p]][0]
-                start, end = start + base, end + base
-            key = (start, end, word_ids[p])
-            distance = min(p - first, last - p)
-            if key not in seen or distance > seen[key][0]:
-                seen[key] = (distance, best_labels[p], best_scores[p], margins[p])
+    groups = list(grouped(texts))
+    total = sum(seg.end - seg.start for group in groups for seg in group)
+    done = 0
+    for group in groups:
+        size = sum(seg.end - seg.start for seg in group)
+        _label_group(lm, runner, texts, group, tokens, windows, batch_size=batch_size, progress=progress,
+                     cancel=cancel, span=(done / total if total else 0.0, (done + size) / total if total else 1.0))
+        done += size
     result: list[list[Word]] = []
     lowest: list[float | None] = []
+    labels = lm.info.labels
     for text, seen in zip(texts, tokens, strict=True):
         by_word: dict[int, list[tuple[int, int, int, float, float]]] = {}
         for (start, end, word), (_, label_id, score, margin) in seen.items():
@@ -166,6 +144,53 @@ def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, ba
         result.append(words)
         lowest.append(min(word_margins) if word_margins else None)
     return result, windows, lowest
+
+
+def _label_group(lm: LoadedModel, runner: Runner, texts: Sequence[str], group: Sequence[Segment],
+                 tokens: list[dict[tuple[int, int, int], tuple[int, int, float, float]]], windows: list[int], *,
+                 batch_size: int, progress: ProgressFn, cancel: CancelToken | None,
+                 span: tuple[float, float]) -> None:
+    """Run one group of segments and record every token's best-placed prediction in `tokens` (offsets into
+    the whole text; a word is keyed by its first character, the same in every segment that holds it)."""
+    import torch
+
+    enc, spans = encode_windows(lm, [texts[seg.owner][seg.start:seg.end] for seg in group])
+    outputs = run_batches(runner, encoding_features(enc, model_inputs(lm)), keys=("logits",),
+                          pad_id=pad_id(lm), batch_size=batch_size, progress=progress, cancel=cancel,
+                          message="Windows", token_level=True, span=span)
+    owners = enc["overflow_to_sample_mapping"]
+    for i, out in enumerate(outputs):
+        piece = owners[i]
+        seg = group[piece]
+        windows[seg.owner] += 1
+        word_ids = enc.word_ids(i)
+        offsets = enc["offset_mapping"][i]
+        content = [p for p, w in enumerate(word_ids) if w is not None]
+        if not content:
+            continue
+        probs = torch.softmax(out["logits"], dim=-1)
+        top = probs.topk(min(2, probs.shape[-1]), dim=-1)  # one call per window, not per token
+        best_scores, best_labels = top.values[..., 0].tolist(), top.indices[..., 0].tolist()
+        margins = (top.values[..., 0] - top.values[..., -1]).tolist() if probs.shape[-1] > 1 else best_scores
+        first, last = content[0], content[-1]
+        seen = tokens[seg.owner]
+        starts: dict[int, int] = {}  # word id -> its first character in the segment
+        for p in content:
+            start, end = offsets[p]
+            if end <= start:
+                continue
+            word = word_ids[p]
+            if spans is not None:  # offsets count from the start of the token's word
+                base = spans[piece][word][0]
+                start, end, at = start + base, end + base, base
+            else:
+                at = starts.get(word, -1)
+                if at < 0:
+                    at = starts[word] = enc.word_to_chars(i, word).start
+            key = (start + seg.start, end + seg.start, at + seg.start)
+            distance = min(p - first, last - p)
+            if key not in seen or distance > seen[key][0]:
+                seen[key] = (distance, best_labels[p], best_scores[p], margins[p])
 
 
 def _spacy_entities(doc: Any, text: str) -> tuple[Entity, ...]:

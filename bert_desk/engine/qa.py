@@ -23,6 +23,7 @@ from bert_desk.engine.runtime import (
     run_batches,
     trim,
 )
+from bert_desk.engine.segments import Segment, grouped
 from bert_desk.engine.types import (
     Answer,
     CancelToken,
@@ -53,6 +54,25 @@ def _window_candidates(start: Any, end: Any, ctx: list[int], max_answer_len: int
         for value, index in zip(top.values.tolist(), top.indices.tolist(), strict=True):
             picks.append((ctx[index // n], ctx[index % n], value))
     return torch.logsumexp(flat, dim=0), picks
+
+
+def _collect(slot: dict[str, Any], out: dict[str, Any], enc: Any, i: int, base: int, *, ctx_seq: int,
+             cls_id: int | None, max_answer_len: int, keep: int) -> None:
+    """Add window `i` of `enc` (a segment starting at `base` in the context) to its question's slot: the
+    window's null score, the logsumexp of its valid spans and its best spans (offsets into the context)."""
+    import torch
+
+    slot["windows"] += 1
+    ids = enc["input_ids"][i]
+    offsets = enc["offset_mapping"][i]
+    ctx = [p for p, s in enumerate(enc.sequence_ids(i)) if s == ctx_seq and offsets[p][1] > offsets[p][0]]
+    cls = ids.index(cls_id) if cls_id in ids else 0
+    null = out["start_logits"][cls] + out["end_logits"][cls]
+    slot["null"] = null if slot["null"] is None else torch.minimum(slot["null"], null)
+    if ctx:
+        lse, picks = _window_candidates(out["start_logits"], out["end_logits"], ctx, max_answer_len, keep)
+        slot["lse"].append(lse)
+        slot["cands"].extend((offsets[a][0] + base, offsets[b][1] + base, v) for a, b, v in picks)
 
 
 def encode_windows(tok: Any, question: str, context: str, question_first: bool, max_len: int,
@@ -105,39 +125,29 @@ def answer_batch(model: LoadedModel, pairs: Sequence[tuple[str, str]], *, top_k:
         raise EngineError("Empty question")
     question_first = getattr(tok, "padding_side", "right") == "right"
     max_len = max(8, min(max_length, model.info.max_length))
-    windows: list[tuple[int, Any, int]] = []  # (pair index, encoding, window index in it)
-    for q_index, question in enumerate(qs):
-        enc = encode_windows(tok, question, contexts[q_index], question_first, max_len, doc_stride)
-        windows.extend((q_index, enc, i) for i in range(len(enc["input_ids"])))
-    inputs = model_inputs(model)
-    features = [{k: list(enc[k][i]) for k in inputs if k in enc} for _, enc, i in windows]
-    outputs: list[dict[str, Any]] = []
-    note = ""
-    if features:
-        with Runner(model) as runner:
-            outputs = run_batches(runner, features, keys=("start_logits", "end_logits"), pad_id=pad_id(model),
-                                  batch_size=batch_size, progress=progress, cancel=cancel,
-                                  message="Windows", token_level=True)
-        note = runner.note
     ctx_seq = 1 if question_first else 0
     keep = max(1, top_k) * 2 + 4
     per_q: list[dict[str, Any]] = [{"lse": [], "null": None, "cands": [], "windows": 0} for _ in qs]
-    cls_id = tok.cls_token_id
-    for (q_index, enc, i), out in zip(windows, outputs, strict=True):
-        slot = per_q[q_index]
-        slot["windows"] += 1
-        ids = enc["input_ids"][i]
-        seq_ids = enc.sequence_ids(i)
-        offsets = enc["offset_mapping"][i]
-        ctx = [p for p, s in enumerate(seq_ids) if s == ctx_seq and offsets[p][1] > offsets[p][0]]
-        cls = ids.index(cls_id) if cls_id in ids else 0
-        null = out["start_logits"][cls] + out["end_logits"][cls]
-        slot["null"] = null if slot["null"] is None else torch.minimum(slot["null"], null)
-        if not ctx:
-            continue
-        lse, picks = _window_candidates(out["start_logits"], out["end_logits"], ctx, max_answer_len, keep)
-        slot["lse"].append(lse)
-        slot["cands"].extend((offsets[a][0], offsets[b][1], v) for a, b, v in picks)
+    groups = list(grouped(contexts))  # long contexts in overlapping segments, a group at a time
+    total = sum(seg.end - seg.start for group in groups for seg in group) or 1
+    done = 0
+    with Runner(model) as runner:
+        for group in groups:
+            size = sum(seg.end - seg.start for seg in group)
+            windows: list[tuple[Segment, Any, int]] = []  # (segment, its encoding, window index in it)
+            for seg in group:
+                enc = encode_windows(tok, qs[seg.owner], contexts[seg.owner][seg.start:seg.end], question_first,
+                                     max_len, doc_stride)
+                windows.extend((seg, enc, i) for i in range(len(enc["input_ids"])))
+            features = [{k: list(enc[k][i]) for k in model_inputs(model) if k in enc} for _, enc, i in windows]
+            outputs = run_batches(runner, features, keys=("start_logits", "end_logits"), pad_id=pad_id(model),
+                                  batch_size=batch_size, progress=progress, cancel=cancel, message="Windows",
+                                  token_level=True, span=(done / total, (done + size) / total))
+            done += size
+            for (seg, enc, i), out in zip(windows, outputs, strict=True):
+                _collect(per_q[seg.owner], out, enc, i, seg.start, ctx_seq=ctx_seq, cls_id=tok.cls_token_id,
+                         max_answer_len=max_answer_len, keep=keep)
+    note = runner.note
     results = []
     allow_null = handles_no_answer(model)
     for (question, context), slot in zip(pairs, per_q, strict=True):

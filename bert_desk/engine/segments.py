@@ -1,0 +1,76 @@
+"""Long texts in overlapping pieces, processed a group at a time, so memory follows the piece, not the text.
+
+A text longer than `SEGMENT_CHARS` is cut into segments that share about `OVERLAP_CHARS` characters with
+their neighbours (more than one model window), cut at whitespace where there is any nearby and never inside a
+user-perceived character. The engine tokenizes and runs one group of segments (about `GROUP_CHARS`
+characters, across texts) at a time and keeps only each window's small result, so a 1,000,000-character
+document never holds all its windows' encodings at once. Texts up to `SEGMENT_CHARS` are one segment: for
+them nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from bert_desk.engine.offsets import cluster_span
+
+SEGMENT_CHARS = 50_000
+OVERLAP_CHARS = 4_000
+GROUP_CHARS = 200_000
+_LOOK_BACK = 1_000  # how far back a cut looks for whitespace
+
+
+@dataclass(frozen=True)
+class Segment:
+    """`texts[owner][start:end]`."""
+
+    owner: int
+    start: int
+    end: int
+
+
+def _cut(text: str, at: int, low: int) -> int:
+    """A cut position in (low, at]: just after the last whitespace there (within `_LOOK_BACK`), else `at`
+    moved back to a character boundary."""
+    floor = max(low + 1, at - _LOOK_BACK)
+    for p in range(at, floor - 1, -1):
+        if text[p - 1].isspace():
+            return p
+    p = cluster_span(text, at, at)[0]
+    return p if p > low else at
+
+
+def segments(text: str, size: int | None = None, overlap: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) pieces covering `text` in order; neighbours overlap by about `overlap` characters
+    (defaults: the module's `SEGMENT_CHARS` and `OVERLAP_CHARS`, read at each call)."""
+    size = max(2, SEGMENT_CHARS if size is None else size)
+    overlap = OVERLAP_CHARS if overlap is None else overlap
+    if len(text) <= size:
+        return [(0, len(text))]
+    overlap = max(0, min(overlap, size // 2))
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while start + size < len(text):
+        end = _cut(text, start + size, start + size // 2)
+        pieces.append((start, end))
+        start = _cut(text, end - overlap, start) if overlap else end
+    pieces.append((start, len(text)))
+    return pieces
+
+
+def grouped(texts: Sequence[str], group_chars: int | None = None) -> Iterator[list[Segment]]:
+    """The segments of all `texts`, in input order, in groups of about `group_chars` characters (default
+    `GROUP_CHARS`)."""
+    group_chars = GROUP_CHARS if group_chars is None else group_chars
+    group: list[Segment] = []
+    size = 0
+    for owner, text in enumerate(texts):
+        for start, end in segments(text):
+            if group and size + end - start > group_chars:
+                yield group
+                group, size = [], 0
+            group.append(Segment(owner, start, end))
+            size += end - start
+    if group:
+        yield group
