@@ -77,6 +77,7 @@ def add_commands(sub: Any) -> None:
 def _train(args: argparse.Namespace) -> int:
     from bert_desk.engine.types import Cancelled, CancelToken
     from bert_desk.project.errors import ProjectError
+    from bert_desk.training import missing_training_libraries
     from bert_desk.training.project_scores import format_comparison
     from bert_desk.training.project_train import (
         TrainSettings,
@@ -91,6 +92,9 @@ def _train(args: argparse.Namespace) -> int:
                              holdout=args.holdout,
                              seed=args.seed, batch_size=args.batch_size, lr=args.lr, max_length=args.max_length,
                              threads=args.threads, device=args.device, save_steps=args.save_steps)
+    missing = missing_training_libraries()
+    if missing:
+        raise ProjectError(missing)
     if args.prepared or args.resume:
         run = run_folder(args.project, args.task)
     else:

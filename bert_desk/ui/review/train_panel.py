@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from bert_desk.project import Project, ProjectError
 from bert_desk.project.versions import ModelVersion
+from bert_desk.training import missing_training_libraries
 from bert_desk.training.project_train import TrainSettings, prepare_run, record_run, run_folder
 from bert_desk.ui.widgets import name, plain_label
 
@@ -130,6 +131,11 @@ class TrainDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.state)
         layout.addWidget(self.table, 1)
+        self.missing = missing_training_libraries()  # e.g. an installer built without the training libraries
+        if self.missing:
+            self.state.setText(self.missing)
+        elif project.read_only:
+            self.state.setText("The project is open read-only: training records a model version in it.")
         self._set_running(False)
 
     # -- process ----------------------------------------------------------------------------
@@ -138,8 +144,9 @@ class TrainDialog(QDialog):
 
     def _set_running(self, running: bool) -> None:
         interrupted = (run_folder(self.project.path, self.task) / "plan.json").is_file()
-        self.train_button.setEnabled(not running and not self.project.read_only)
-        self.resume_button.setEnabled(not running and interrupted and not self.project.read_only)
+        can_train = not self.project.read_only and self.missing is None
+        self.train_button.setEnabled(not running and can_train)
+        self.resume_button.setEnabled(not running and interrupted and can_train)
         self.cancel_button.setEnabled(running)
         self.use_button.setEnabled(not running and self.version is not None)
         for widget in (self.base, self.epochs, self.holdout):
