@@ -106,7 +106,9 @@ class MainWindow(QMainWindow):
         # Installed spaCy pipelines (from the packages' entry points) for every picker that offers NER models.
         spacy_job = self.service.submit("app.spacy", "spacy_models")
         spacy_job.done.connect(self._on_spacy_models)
-        self.service.submit("app.warm_up", "warm_up")  # the first Run then only loads its model
+        shown = self.current_tab()
+        if isinstance(shown, ReviewTab) or not shown.load_picked():  # the first Run then only runs its model
+            self.service.submit("app.warm_up", "warm_up")  # ... or only loads it
 
     def _show_review(self, *_args: object) -> None:
         self.tabs.setCurrentWidget(self.review)

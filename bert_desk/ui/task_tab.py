@@ -236,7 +236,15 @@ class TaskTab(QWidget):
         the first Run is quick and errors show early."""
         self.ctx.settings.set_last_model(self.tab_id, spec)
         self.result_outdated(f"another model was chosen ({spec}): press Run")
-        self.start_job("load", "load", self.preload_task or self.task, spec=spec)
+        self.load_picked(spec)
+
+    def load_picked(self, spec: str | None = None) -> bool:
+        """Load `spec` (default: the picked model) in the background; at start-up too, so the first Run only
+        runs it. False when no model is picked."""
+        spec = self.picker.spec() if spec is None else spec
+        if spec:
+            self.start_job("load", "load", self.preload_task or self.task, spec=spec)
+        return bool(spec)
 
     def set_busy(self, busy: bool, message: str = "") -> None:
         self.cancel_button.setEnabled(busy)
@@ -277,8 +285,8 @@ class TaskTab(QWidget):
             self.error_bar.show_error(event.message, event.details)
         elif isinstance(event, JobDone):
             self.error_bar.clear()
-            if not self.busy():
-                self.state.setText("")  # a "Failed." of an earlier run is not about this model
+            if not self.busy() and self.state.text() == "Failed.":
+                self.state.setText("")  # an earlier run's failure is not about this model
 
     def _on_main_event(self, event: object) -> None:
         if isinstance(event, JobProgress):

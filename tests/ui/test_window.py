@@ -177,6 +177,7 @@ def test_a_long_error_never_widens_the_window(qtbot: QtBot, make_window) -> None
     before = window.minimumSizeHint().width()
     long = "Could not locate the model at /" + "very-long-folder-name" * 60 + " while offline " + "x" * 500
     tab = window.current_tab()
+    qtbot.waitUntil(lambda: "load" in tab.jobs and not tab.running("load"), timeout=60_000)  # the start-up load
     tab.picker.show_failed(long)
     tab.error_bar.show_error(long, "details")
     qtbot.wait(50)
@@ -194,3 +195,12 @@ def test_a_project_error_from_another_tab_shows_in_the_review_tab(qtbot: QtBot, 
     assert window.tabs.currentWidget() is window.review
     assert "not a bert_desk project" in window.review.error_bar.text()
     assert "damaged" not in window.review.error_bar.text()
+
+
+def test_the_shown_tab_loads_its_model_once_the_window_is_up(qtbot: QtBot, make_window, tiny_models) -> None:
+    """Start-up loads the visible tab's picked model in the background, so the first Run only runs it."""
+    window = make_window("--model", f"sentiment={tiny_models['sentiment']}")
+    tab = window.sentiment
+    qtbot.waitUntil(lambda: "load" in tab.jobs and not tab.running("load"), timeout=60_000)
+    assert tab.picker.status.text().startswith(tiny_models["sentiment"].name)  # "name · transformers · cpu …"
+    assert "load" not in window.qa.jobs  # hidden tabs wait until they are used

@@ -70,7 +70,7 @@ class ReviewTab(QWidget):
         for key, title in REVIEW_TASKS:
             self.task_combo.addItem(title, key)
         self.project_name = name(plain_label(), "review.project_name")
-        self.progress = name(plain_label("No project open."), "review.progress")
+        self.progress = never_widen(name(plain_label("No project open."), "review.progress"))
         self.undo_button = review_button("Undo", "review.undo", "Undo (Ctrl+Z)", lambda: self._undo_redo(False))
         self.redo_button = review_button("Redo", "review.redo", "Redo (Ctrl+Shift+Z)", lambda: self._undo_redo(True))
         self.undo_button.setEnabled(False)
