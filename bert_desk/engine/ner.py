@@ -27,7 +27,7 @@ from bert_desk.engine.runtime import (
     trim,
     window_stride,
 )
-from bert_desk.engine.segments import Segment, grouped
+from bert_desk.engine.segments import Segment, grouped, release_memory
 from bert_desk.engine.types import (
     CancelToken,
     EngineError,
@@ -123,6 +123,8 @@ def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, ba
         _label_group(lm, runner, texts, group, tokens, windows, batch_size=batch_size, progress=progress,
                      cancel=cancel, span=(done / total if total else 0.0, (done + size) / total if total else 1.0))
         done += size
+        if len(groups) > 1:
+            release_memory()
     result: list[list[Word]] = []
     lowest: list[float | None] = []
     labels = lm.info.labels

@@ -23,7 +23,7 @@ from bert_desk.engine.runtime import (
     run_batches,
     trim,
 )
-from bert_desk.engine.segments import Segment, grouped
+from bert_desk.engine.segments import Segment, grouped, release_memory
 from bert_desk.engine.types import (
     Answer,
     CancelToken,
@@ -147,6 +147,9 @@ def answer_batch(model: LoadedModel, pairs: Sequence[tuple[str, str]], *, top_k:
             for (seg, enc, i), out in zip(windows, outputs, strict=True):
                 _collect(per_q[seg.owner], out, enc, i, seg.start, ctx_seq=ctx_seq, cls_id=tok.cls_token_id,
                          max_answer_len=max_answer_len, keep=keep)
+            del windows, features, outputs
+            if len(groups) > 1:
+                release_memory()
     note = runner.note
     results = []
     allow_null = handles_no_answer(model)
