@@ -115,37 +115,50 @@ def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, ba
     windows = [0] * len(texts)
     # per text: (token start, end, word start) -> (distance from window edge, best label, its probability, margin)
     tokens: list[dict[tuple[int, int, int], tuple[int, int, float, float]]] = [{} for _ in texts]
+    words: list[list[Word]] = [[] for _ in texts]
+    margins: list[list[float]] = [[] for _ in texts]
     groups = list(grouped(texts))
+    later: dict[tuple[int, int], int] = {}  # (group, text) -> where the text's next group starts in it
+    first: dict[int, int] = {}  # text -> its first segment's start in the groups after the one at hand
+    for index in range(len(groups) - 1, -1, -1):
+        owners = {seg.owner for seg in groups[index]}
+        later.update({(index, owner): first[owner] for owner in owners if owner in first})
+        for seg in reversed(groups[index]):
+            first[seg.owner] = seg.start
     total = sum(seg.end - seg.start for group in groups for seg in group)
     done = 0
-    for group in groups:
+    for index, group in enumerate(groups):
         size = sum(seg.end - seg.start for seg in group)
         _label_group(lm, runner, texts, group, tokens, windows, batch_size=batch_size, progress=progress,
                      cancel=cancel, span=(done / total if total else 0.0, (done + size) / total if total else 1.0))
         done += size
+        for owner in {seg.owner for seg in group}:  # words no later window can see are final: keep words only
+            _fold(texts[owner], tokens[owner], later.get((index, owner)), lm.info.labels, words[owner],
+                  margins[owner])
         if len(groups) > 1:
             release_memory()
-    result: list[list[Word]] = []
-    lowest: list[float | None] = []
-    labels = lm.info.labels
-    for text, seen in zip(texts, tokens, strict=True):
-        by_word: dict[int, list[tuple[int, int, int, float, float]]] = {}
-        for (start, end, word), (_, label_id, score, margin) in seen.items():
-            by_word.setdefault(word, []).append((start, end, label_id, score, margin))
-        words: list[Word] = []
-        word_margins: list[float] = []
-        for pieces in by_word.values():
-            pieces.sort(key=lambda piece: piece[0])
-            _, _, label_id, score, margin = pieces[0]  # a word takes its first sub-token's label
-            word_margins.append(margin)
-            label = labels[label_id] if label_id < len(labels) else f"LABEL_{label_id}"
-            start, end = trim(text, pieces[0][0], max(piece[1] for piece in pieces))
-            if start < end:
-                words.append((start, end, label, score))
-        words.sort(key=lambda w: (w[0], w[1]))
-        result.append(words)
-        lowest.append(min(word_margins) if word_margins else None)
-    return result, windows, lowest
+    for found in words:
+        found.sort(key=lambda w: (w[0], w[1]))
+    return words, windows, [min(m) if m else None for m in margins]
+
+
+def _fold(text: str, seen: dict[tuple[int, int, int], tuple[int, int, float, float]], boundary: int | None,
+          labels: Sequence[str], words: list[Word], margins: list[float]) -> None:
+    """Move the tokens of every word starting before `boundary` (None: all) out of `seen` into `words`: a word
+    takes its first sub-token's label and score, and spans to its last sub-token's end."""
+    by_word: dict[int, list[tuple[int, int, int, float, float]]] = {}
+    for key in [k for k in seen if boundary is None or k[2] < boundary]:
+        start, end, word = key
+        _, label_id, score, margin = seen.pop(key)
+        by_word.setdefault(word, []).append((start, end, label_id, score, margin))
+    for pieces in by_word.values():
+        pieces.sort(key=lambda piece: piece[0])
+        _, _, label_id, score, margin = pieces[0]
+        margins.append(margin)
+        label = labels[label_id] if label_id < len(labels) else f"LABEL_{label_id}"
+        start, end = trim(text, pieces[0][0], max(piece[1] for piece in pieces))
+        if start < end:
+            words.append((start, end, label, score))
 
 
 def _label_group(lm: LoadedModel, runner: Runner, texts: Sequence[str], group: Sequence[Segment],

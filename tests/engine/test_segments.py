@@ -91,3 +91,19 @@ def test_qa_answers_from_the_last_segment_at_the_right_offset() -> None:
     assert best.start == len(filler) + fact.index("Gustave")
     many = qa.answer_batch(model, [("Who designed the bridge?", context), ("When was it designed?", fact)])
     assert many[0].answers[0] == best and many[1].answers[0].text == "1884"
+
+
+def test_ner_groups_change_nothing_but_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same segments run in one group or in many (each group's finished words folded before the next
+    group runs) give the same entities: no word lost or doubled at a group's edge."""
+    model = load_model("bundled:ner", "ner", device="cpu")
+    text = SENTENCE * 40
+    monkeypatch.setattr(segments, "SEGMENT_CHARS", 1500)
+    monkeypatch.setattr(segments, "OVERLAP_CHARS", 600)
+    monkeypatch.setattr(segments, "GROUP_CHARS", 10**9)
+    one = ner.extract(model, text)
+    monkeypatch.setattr(segments, "GROUP_CHARS", 1500)
+    assert len(list(segments.grouped([text]))) == len(segments.segments(text)) > 2
+    many = ner.extract(model, text)
+    assert [(e.start, e.end, e.label) for e in many.entities] == [(e.start, e.end, e.label) for e in one.entities]
+    assert many.confidence == pytest.approx(one.confidence, abs=1e-4)
