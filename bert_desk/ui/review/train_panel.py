@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -107,7 +108,9 @@ class TrainDialog(QDialog):
         self.state.setWordWrap(True)
         self.table = name(QTableWidget(0, 4), "review.train_scores")
         self.table.setHorizontalHeaderLabels(["Label", "Previous P / R / F1", "New P / R / F1", "Support"])
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the label column takes the spare width
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setMinimumWidth(520)
@@ -251,7 +254,6 @@ class TrainDialog(QDialog):
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 self.table.setItem(r, c, QTableWidgetItem(value))  # plain text items
-        self.table.resizeColumnsToContents()
         self.progress.setValue(100)
         start = "a new head on " if version.new_head else ""
         self.state.setText(f"{version.name}: trained on {version.documents:,} documents from {start}"
