@@ -27,7 +27,7 @@ from bert_desk.engine.runtime import (
     trim,
     window_stride,
 )
-from bert_desk.engine.segments import Segment, grouped, release_memory
+from bert_desk.engine.segments import Segment, in_groups
 from bert_desk.engine.types import (
     CancelToken,
     EngineError,
@@ -117,26 +117,11 @@ def _words_per_text(lm: LoadedModel, runner: Runner, texts: Sequence[str], *, ba
     tokens: list[dict[tuple[int, int, int], tuple[int, int, float, float]]] = [{} for _ in texts]
     words: list[list[Word]] = [[] for _ in texts]
     margins: list[list[float]] = [[] for _ in texts]
-    groups = list(grouped(texts))
-    later: dict[tuple[int, int], int] = {}  # (group, text) -> where the text's next group starts in it
-    first: dict[int, int] = {}  # text -> its first segment's start in the groups after the one at hand
-    for index in range(len(groups) - 1, -1, -1):
-        owners = {seg.owner for seg in groups[index]}
-        later.update({(index, owner): first[owner] for owner in owners if owner in first})
-        for seg in reversed(groups[index]):
-            first[seg.owner] = seg.start
-    total = sum(seg.end - seg.start for group in groups for seg in group)
-    done = 0
-    for index, group in enumerate(groups):
-        size = sum(seg.end - seg.start for seg in group)
-        _label_group(lm, runner, texts, group, tokens, windows, batch_size=batch_size, progress=progress,
-                     cancel=cancel, span=(done / total if total else 0.0, (done + size) / total if total else 1.0))
-        done += size
-        for owner in {seg.owner for seg in group}:  # words no later window can see are final: keep words only
-            _fold(texts[owner], tokens[owner], later.get((index, owner)), lm.info.labels, words[owner],
-                  margins[owner])
-        if len(groups) > 1:
-            release_memory()
+    for group in in_groups(texts):
+        _label_group(lm, runner, texts, group.segments, tokens, windows, batch_size=batch_size, progress=progress,
+                     cancel=cancel, span=group.span)
+        for owner in {seg.owner for seg in group.segments}:  # words no later window sees are final: keep words
+            _fold(texts[owner], tokens[owner], group.later.get(owner), lm.info.labels, words[owner], margins[owner])
     for found in words:
         found.sort(key=lambda w: (w[0], w[1]))
     return words, windows, [min(m) if m else None for m in margins]

@@ -17,13 +17,14 @@ from bert_desk.engine.runtime import (
     Runner,
     check,
     check_length,
+    encoding_features,
     model_inputs,
     pad_id,
     require_transformers,
     run_batches,
     trim,
 )
-from bert_desk.engine.segments import Segment, grouped, release_memory
+from bert_desk.engine.segments import Segment, in_groups
 from bert_desk.engine.types import (
     Answer,
     CancelToken,
@@ -128,28 +129,24 @@ def answer_batch(model: LoadedModel, pairs: Sequence[tuple[str, str]], *, top_k:
     ctx_seq = 1 if question_first else 0
     keep = max(1, top_k) * 2 + 4
     per_q: list[dict[str, Any]] = [{"lse": [], "null": None, "cands": [], "windows": 0} for _ in qs]
-    groups = list(grouped(contexts))  # long contexts in overlapping segments, a group at a time
-    total = sum(seg.end - seg.start for group in groups for seg in group) or 1
-    done = 0
+    inputs = model_inputs(model)
     with Runner(model) as runner:
-        for group in groups:
-            size = sum(seg.end - seg.start for seg in group)
+        for group in in_groups(contexts):  # long contexts in overlapping segments, a group at a time
             windows: list[tuple[Segment, Any, int]] = []  # (segment, its encoding, window index in it)
-            for seg in group:
+            features: list[dict[str, Any]] = []
+            for seg in group.segments:
                 enc = encode_windows(tok, qs[seg.owner], contexts[seg.owner][seg.start:seg.end], question_first,
                                      max_len, doc_stride)
-                windows.extend((seg, enc, i) for i in range(len(enc["input_ids"])))
-            features = [{k: list(enc[k][i]) for k in model_inputs(model) if k in enc} for _, enc, i in windows]
+                found = encoding_features(enc, inputs)
+                windows.extend((seg, enc, i) for i in range(len(found)))
+                features.extend(found)
             outputs = run_batches(runner, features, keys=("start_logits", "end_logits"), pad_id=pad_id(model),
                                   batch_size=batch_size, progress=progress, cancel=cancel, message="Windows",
-                                  token_level=True, span=(done / total, (done + size) / total))
-            done += size
+                                  token_level=True, span=group.span)
             for (seg, enc, i), out in zip(windows, outputs, strict=True):
                 _collect(per_q[seg.owner], out, enc, i, seg.start, ctx_seq=ctx_seq, cls_id=tok.cls_token_id,
                          max_answer_len=max_answer_len, keep=keep)
             del windows, features, outputs
-            if len(groups) > 1:
-                release_memory()
     note = runner.note
     results = []
     allow_null = handles_no_answer(model)

@@ -10,8 +10,9 @@ them nothing changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from bert_desk.engine.offsets import cluster_span
 
@@ -76,19 +77,56 @@ def grouped(texts: Sequence[str], group_chars: int | None = None) -> Iterator[li
         yield group
 
 
+@dataclass(frozen=True)
+class Group:
+    """Segments run together. `span`: the share of the whole job's progress they cover; `later`: for a text
+    that goes on in later groups, where its next segment starts (no later window sees text before that)."""
+
+    segments: list[Segment]
+    span: tuple[float, float]
+    later: dict[int, int]
+
+
+def in_groups(texts: Sequence[str]) -> Iterator[Group]:
+    """The groups of the segments of `texts` (`grouped`), each with its progress span and where its texts go on;
+    when there are several groups, the freed heap goes back to the system after each (`release_memory`)."""
+    groups = list(grouped(texts))
+    later: list[dict[int, int]] = [{} for _ in groups]
+    first: dict[int, int] = {}  # text -> its first segment's start in the groups after the one at hand
+    for index in range(len(groups) - 1, -1, -1):
+        later[index] = {seg.owner: first[seg.owner] for seg in groups[index] if seg.owner in first}
+        for seg in reversed(groups[index]):
+            first[seg.owner] = seg.start
+    total = sum(seg.end - seg.start for group in groups for seg in group)
+    done = 0
+    for group, goes_on in zip(groups, later, strict=True):
+        size = sum(seg.end - seg.start for seg in group)
+        yield Group(group, (done / total, (done + size) / total) if total else (0.0, 1.0), goes_on)
+        done += size
+        if len(groups) > 1:
+            release_memory()
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, or None where the C library has none (looked up once: `find_library` runs
+    `ldconfig`)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    except OSError:
+        return None
+
+
 def release_memory() -> None:
     """Give freed heap memory back to the system between groups of a long text (glibc's `malloc_trim`;
     elsewhere nothing): without it, a 400,000-character QA run kept 370 MiB it no longer used, with it 250."""
-    import ctypes
-    import ctypes.util
     import gc
 
     gc.collect()
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-        trim = getattr(libc, "malloc_trim", None)
-    except OSError:
-        trim = None
+    trim = _malloc_trim()
     if trim is not None:
         trim(0)
