@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from bert_desk.engine.pretrain import MASK_TEXT, CorruptionResult, FillMaskResult, NSPResult
 from bert_desk.ui.mask_widgets import CandidatesView, CorruptionView, NSPMeter, WordStrip
-from bert_desk.ui.task_tab import AppContext, TaskTab
+from bert_desk.ui.task_tab import FAILED, AppContext, TaskTab
 from bert_desk.ui.widgets import name, plain_label, split
 from bert_desk.worker import JobCancelled, JobDone, JobFailed
 
@@ -244,7 +244,7 @@ class PretrainTab(TaskTab):
             self.state.setText("")
         elif isinstance(event, JobFailed):
             self.error_bar.show_error(event.message, event.details)
-            self.state.setText("Failed.")
+            self.state.setText(FAILED)
         elif isinstance(event, JobCancelled):
             self.state.setText("Cancelled.")
         else:

@@ -42,6 +42,7 @@ from bert_desk.worker import (
 )
 
 TEXT_FILTER = "Text files (*.txt *.md);;All files (*)"
+FAILED = "Failed."  # the state line after a failed run (a later model load clears it)
 
 
 @dataclass
@@ -285,7 +286,7 @@ class TaskTab(QWidget):
             self.error_bar.show_error(event.message, event.details)
         elif isinstance(event, JobDone):
             self.error_bar.clear()
-            if not self.busy() and self.state.text() == "Failed.":
+            if not self.busy() and self.state.text() == FAILED:
                 self.state.setText("")  # an earlier run's failure is not about this model
 
     def _on_main_event(self, event: object) -> None:
@@ -296,7 +297,7 @@ class TaskTab(QWidget):
             self.error_bar.clear()
             self.show_result(event.result)
         elif isinstance(event, JobFailed):
-            self.set_busy(False, "Failed.")
+            self.set_busy(False, FAILED)
             self.error_bar.show_error(event.message, event.details)
             self.result_outdated("the last run failed (see above)")
         elif isinstance(event, JobCancelled):
