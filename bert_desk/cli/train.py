@@ -48,6 +48,9 @@ def add_parsers(subparsers: Any) -> None:
     tr.add_argument("--keep-overlap", action="store_true",
                     help="sentiment hold-out: keep training phrases that occur inside held-out sentences")
     tr.add_argument("--seed", type=int, default=13)
+    tr.add_argument("--holdout-seed", type=int,
+                    help="sentiment hold-out: seed of the held-out choice (default --seed), so runs of several "
+                         "seeds can share one hold-out")
     tr.add_argument("--save-steps", type=int, default=500)
     tr.add_argument("--logging-steps", type=int, default=50)
     tr.add_argument("--no-eval", action="store_true", help="skip evaluation after each epoch")
@@ -59,6 +62,12 @@ def add_parsers(subparsers: Any) -> None:
                          "weights stay float32; CUDA always uses fp16)")
     tr.add_argument("--label-smoothing", type=float, default=0.0,
                     help="sentiment / ner: label smoothing factor of the cross-entropy loss (e.g. 0.1)")
+    tr.add_argument("--teacher", action="append", default=[], metavar="MODEL",
+                    help="sentiment: distil from this fine-tuned model (repeat for an ensemble; their "
+                         "probabilities are averaged)")
+    tr.add_argument("--distill-alpha", type=float, default=0.5,
+                    help="with --teacher: weight of the gold-label loss (the rest is the teachers' soft labels)")
+    tr.add_argument("--temperature", type=float, default=2.0, help="with --teacher: softmax temperature")
     group = tr.add_argument_group(
         "qa (SQuAD JSON in --train)", "With qa and pretrain, --limit-train N takes a seeded random sample of N questions/pairs.")
     group.add_argument("--doc-stride", type=int, default=128,
@@ -130,7 +139,8 @@ def config_from_args(args: Any, *, max_length: int, eval_each_epoch: bool = True
         max_length=args.max_length or max_length, seed=args.seed, resume=args.resume,
         save_steps=args.save_steps, logging_steps=args.logging_steps, eval_each_epoch=eval_each_epoch,
         threads=args.threads, limit_train=args.limit_train,
-        extra={**extra_options(args.bf16, args.label_smoothing, getattr(args, "keep_overlap", False)),
+        extra={**extra_options(args.bf16, args.label_smoothing, getattr(args, "keep_overlap", False),
+                               getattr(args, "holdout_seed", None)),
                **(extra or {})})
 
 
@@ -210,7 +220,12 @@ def run_train(args: argparse.Namespace) -> int:
         return _usage_error(f"train {args.task} needs --train FILE")
     from bert_desk.training.classifier_train import train
 
-    cfg = config_from_args(args, max_length=DEFAULT_MAX_LENGTH[args.task], eval_each_epoch=not args.no_eval)
+    if args.teacher and args.task != "sentiment":
+        return _usage_error(f"--teacher applies to sentiment, not {args.task}")
+    distill = ({"teachers": args.teacher, "distill_alpha": args.distill_alpha, "temperature": args.temperature}
+               if args.teacher else {})
+    cfg = config_from_args(args, max_length=DEFAULT_MAX_LENGTH[args.task], eval_each_epoch=not args.no_eval,
+                           extra=distill)
     return _train_and_report(args, train, cfg, lambda summary: summary_text(args.task, summary["valid"]))
 
 

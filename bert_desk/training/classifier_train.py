@@ -27,7 +27,8 @@ def _load_data(cfg: TrainConfig) -> tuple[list[Any], list[Any], list[str], dict[
             train, valid = examples, D.map_text_labels(read_text_examples(cfg.valid))
         elif cfg.holdout > 0:
             train, valid, dropped = D.holdout_split(examples, size=cfg.holdout,
-                                                    min_words=cfg.holdout_min_words, seed=cfg.seed,
+                                                    min_words=cfg.holdout_min_words,
+                                                    seed=cfg.extra.get("holdout_seed", cfg.seed),
                                                     exclude_overlap=not cfg.extra.get("keep_overlap"))
             info["dropped_overlapping_train_phrases"] = dropped
             if not valid or len(train) < len(valid):  # a small file: too few long examples to hold out
@@ -80,6 +81,30 @@ def _decode_metrics(task: str, logits: Any, label_ids: Any, id2label: dict[int, 
     return score_label_ids(task, label_ids, np.argmax(logits, axis=-1), id2label)
 
 
+def _with_teachers(cfg: TrainConfig, train_ex: list[Any], train_ds: list[dict[str, Any]],
+                   labels: list[str]) -> dict[str, Any]:
+    """Attach the teachers' mean probabilities to the training features (cached in the run folder, so a
+    resumed run does not score again); return the `fit` arguments of a distillation run."""
+    import json
+
+    from bert_desk.training.distill import add_soft_labels, distill_trainer_class, teacher_probabilities
+
+    cache = Path(cfg.out) / "teacher_probs.json"
+    key = {"teachers": list(cfg.extra["teachers"]), "labels": labels, "examples": len(train_ex)}
+    cached = json.loads(cache.read_text(encoding="utf-8")) if cache.is_file() else {}
+    if cached.get("key") != key:
+        probs = teacher_probabilities(cfg.extra["teachers"], [e.text for e in train_ex], labels,
+                                      max_length=cfg.max_length)
+        cached = {"key": key, "probs": probs}
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_text(json.dumps(cached), encoding="utf-8")
+        tmp.replace(cache)
+    add_soft_labels(train_ds, cached["probs"])
+    return {"trainer_class": distill_trainer_class(float(cfg.extra.get("distill_alpha", 0.5)),
+                                                   float(cfg.extra.get("temperature", 2.0))),
+            "remove_unused_columns": False}
+
+
 def train(cfg: TrainConfig, *, progress: ProgressFn = no_progress, cancel: CancelToken | None = None
           ) -> dict[str, Any]:
     """Run (or resume) a sentiment or NER fine-tuning run; return the summary also written to metrics.json."""
@@ -116,10 +141,14 @@ def train(cfg: TrainConfig, *, progress: ProgressFn = no_progress, cancel: Cance
         result = _decode_metrics(cfg.task, pred.predictions, pred.label_ids, id2label)
         return {k: v for k, v in result.items() if isinstance(v, float)}
 
+    distill: dict[str, Any] = {}
+    if cfg.task == "sentiment" and cfg.extra.get("teachers"):
+        distill = _with_teachers(cfg, train_ex, train_ds, labels)
+        info["teachers"] = list(cfg.extra["teachers"])
     fitted = fit(cfg, model=model, tokenizer=tokenizer, train_dataset=train_ds, collator=collator,
                  progress=progress, cancel=cancel, eval_dataset=valid_ds, compute_metrics=compute_metrics,
                  train_sampling_strategy="group_by_length", per_device_eval_batch_size=max(cfg.batch_size, 64),
-                 eval_strategy="epoch" if cfg.eval_each_epoch else "no")
+                 eval_strategy="epoch" if cfg.eval_each_epoch else "no", **distill)
     progress(1.0, "evaluating")
     prediction = fitted.trainer.predict(valid_ds)
     metrics = _decode_metrics(cfg.task, prediction.predictions, prediction.label_ids, id2label)

@@ -20,6 +20,12 @@ def _hyper(cfg: dict[str, Any], sampler: str = GROUPED_SAMPLER) -> str:
         rows.append("| precision | bf16 autocast on CPU (fp16 on CUDA) |")
     if cfg.get("extra", {}).get("label_smoothing"):
         rows.append(f"| label smoothing | {cfg['extra']['label_smoothing']} |")
+    if cfg.get("extra", {}).get("teachers"):
+        extra = cfg["extra"]
+        rows.append(f"| distilled from | {len(extra['teachers'])} teachers (mean probabilities), alpha "
+                    f"{extra.get('distill_alpha')}, temperature {extra.get('temperature')} |")
+    if cfg.get("extra", {}).get("holdout_seed") is not None:
+        rows.append(f"| hold-out seed | {cfg['extra']['holdout_seed']} |")
     rows.append("| scheduler | linear decay after warmup (warmup is a ratio of all steps) |")
     rows.append(f"| sampler | {sampler} |")
     rows.append("| optimiser | AdamW (torch) |")

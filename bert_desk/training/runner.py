@@ -48,7 +48,8 @@ class TrainConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def extra_options(bf16: bool, label_smoothing: float, keep_overlap: bool = False) -> dict[str, Any]:
+def extra_options(bf16: bool, label_smoothing: float, keep_overlap: bool = False,
+                  holdout_seed: int | None = None) -> dict[str, Any]:
     """The `TrainConfig.extra` keys that `training_arguments` reads, only those that are set (so runs
     without them keep an empty `extra`)."""
     extra: dict[str, Any] = {}
@@ -58,6 +59,8 @@ def extra_options(bf16: bool, label_smoothing: float, keep_overlap: bool = False
         extra["label_smoothing"] = label_smoothing
     if keep_overlap:
         extra["keep_overlap"] = True
+    if holdout_seed is not None:
+        extra["holdout_seed"] = holdout_seed
     return extra
 
 
