@@ -11,6 +11,7 @@ them nothing changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
@@ -99,26 +100,49 @@ def in_groups(texts: Sequence[str]) -> Iterator[Group]:
             first[seg.owner] = seg.start
     total = sum(seg.end - seg.start for group in groups for seg in group)
     done = 0
-    for group, goes_on in zip(groups, later, strict=True):
-        size = sum(seg.end - seg.start for seg in group)
-        yield Group(group, (done / total, (done + size) / total) if total else (0.0, 1.0), goes_on)
-        done += size
-        if len(groups) > 1:
-            release_memory()
+    with small_mmap_threshold(len(groups) > 1):
+        for group, goes_on in zip(groups, later, strict=True):
+            size = sum(seg.end - seg.start for seg in group)
+            yield Group(group, (done / total, (done + size) / total) if total else (0.0, 1.0), goes_on)
+            done += size
+            if len(groups) > 1:
+                release_memory()
 
 
 @cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's `malloc_trim`, or None where the C library has none (looked up once: `find_library` runs
-    `ldconfig`)."""
+def _libc_function(name: str) -> Callable[..., int] | None:
+    """A glibc function (`malloc_trim`, `mallopt`), or None where the C library has none (looked up once:
+    `find_library` runs `ldconfig`)."""
     import ctypes
     import ctypes.util
 
-    name = ctypes.util.find_library("c")
+    library = ctypes.util.find_library("c")
     try:
-        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+        return getattr(ctypes.CDLL(library), name, None) if library else None
     except OSError:
         return None
+
+
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
+SMALL_MMAP_THRESHOLD = 128 * 1024
+LARGE_MMAP_THRESHOLD = 32 * 1024 * 1024  # glibc's ceiling for its own sliding threshold on 64-bit
+
+
+@contextmanager
+def small_mmap_threshold(active: bool = True) -> Iterator[None]:
+    """While a long text runs: blocks of 128 KiB and more come from `mmap` and go straight back to the
+    system when freed, so the heap does not fragment over hundreds of windows of different sizes (a
+    400,000-character QA run peaked at +228 MiB over the model without it, +40 with it). Afterwards the
+    threshold is set high, as glibc's sliding one grows to during short-text work (which the small one
+    slows by about 30 %)."""
+    mallopt = _libc_function("mallopt") if active else None
+    if mallopt is not None:
+        mallopt(_M_MMAP_THRESHOLD, SMALL_MMAP_THRESHOLD)
+    try:
+        yield
+    finally:
+        if mallopt is not None:
+            mallopt(_M_MMAP_THRESHOLD, LARGE_MMAP_THRESHOLD)
 
 
 def release_memory() -> None:
@@ -127,6 +151,6 @@ def release_memory() -> None:
     import gc
 
     gc.collect()
-    trim = _malloc_trim()
+    trim = _libc_function("malloc_trim")
     if trim is not None:
         trim(0)

@@ -3,6 +3,7 @@ entities and answers, at the same offsets, as when the text is taken in one piec
 
 from __future__ import annotations
 
+import sys
 from itertools import pairwise
 
 import pytest
@@ -107,3 +108,37 @@ def test_ner_groups_change_nothing_but_memory(monkeypatch: pytest.MonkeyPatch) -
     many = ner.extract(model, text)
     assert [(e.start, e.end, e.label) for e in many.entities] == [(e.start, e.end, e.label) for e in one.entities]
     assert many.confidence == pytest.approx(one.confidence, abs=1e-4)
+
+
+def test_a_long_text_runs_with_a_small_mmap_threshold_and_leaves_it_high(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of 128 KiB and more are mapped (so freed at once) only while a text of several groups runs;
+    afterwards the threshold is high again for short-text work, even when the run fails."""
+    calls: list[tuple[str, tuple[int, ...]]] = []
+
+    real = segments._libc_function
+    if sys.platform.startswith("linux"):
+        assert real("mallopt") is not None and real("malloc_trim") is not None  # glibc has both
+
+    def libc(name: str) -> object:  # a stand-in for glibc's functions that records the calls
+        return lambda *args: calls.append((name, args)) or 1
+
+    monkeypatch.setattr(segments, "_libc_function", libc)
+    monkeypatch.setattr(segments, "GROUP_CHARS", 1000)
+    monkeypatch.setattr(segments, "SEGMENT_CHARS", 800)
+    monkeypatch.setattr(segments, "OVERLAP_CHARS", 100)
+    assert len(list(segments.in_groups(["short text", "tiny"]))) == 1
+    assert calls == []  # one group: the allocator is left alone
+    groups = segments.in_groups(["word " * 1000])
+    first = next(groups)
+    assert [args for name, args in calls if name == "mallopt"] == [(-3, 128 * 1024)]
+    assert first.span[0] == 0.0
+    rest = list(groups)
+    assert rest and rest[-1].span[1] == pytest.approx(1.0)
+    mallopt = [args for name, args in calls if name == "mallopt"]
+    assert mallopt == [(-3, 128 * 1024), (-3, 32 * 1024 * 1024)]
+    assert sum(name == "malloc_trim" for name, _ in calls) == len(rest) + 1
+    calls.clear()
+    broken = segments.in_groups(["word " * 1000])
+    next(broken)
+    broken.close()  # a cancelled run stops the generator: the threshold is still put back
+    assert [args for name, args in calls if name == "mallopt"] == [(-3, 128 * 1024), (-3, 32 * 1024 * 1024)]
