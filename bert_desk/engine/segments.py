@@ -90,7 +90,8 @@ class Group:
 
 def in_groups(texts: Sequence[str]) -> Iterator[Group]:
     """The groups of the segments of `texts` (`grouped`), each with its progress span and where its texts go on;
-    when there are several groups, the freed heap goes back to the system after each (`release_memory`)."""
+    when there are several groups, the freed heap goes back to the system after each (`release_memory`), and
+    while a text cut in segments runs, large blocks are mapped (`small_mmap_threshold`)."""
     groups = list(grouped(texts))
     later: list[dict[int, int]] = [{} for _ in groups]
     first: dict[int, int] = {}  # text -> its first segment's start in the groups after the one at hand
@@ -100,7 +101,8 @@ def in_groups(texts: Sequence[str]) -> Iterator[Group]:
             first[seg.owner] = seg.start
     total = sum(seg.end - seg.start for group in groups for seg in group)
     done = 0
-    with small_mmap_threshold(len(groups) > 1):
+    segmented = sum(map(len, groups)) > len({seg.owner for group in groups for seg in group})  # a text was cut
+    with small_mmap_threshold(segmented):
         for group, goes_on in zip(groups, later, strict=True):
             size = sum(seg.end - seg.start for seg in group)
             yield Group(group, (done / total, (done + size) / total) if total else (0.0, 1.0), goes_on)

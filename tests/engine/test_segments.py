@@ -126,8 +126,14 @@ def test_a_long_text_runs_with_a_small_mmap_threshold_and_leaves_it_high(monkeyp
     monkeypatch.setattr(segments, "GROUP_CHARS", 1000)
     monkeypatch.setattr(segments, "SEGMENT_CHARS", 800)
     monkeypatch.setattr(segments, "OVERLAP_CHARS", 100)
-    assert len(list(segments.in_groups(["short text", "tiny"]))) == 1
-    assert calls == []  # one group: the allocator is left alone
+    assert len(list(segments.in_groups(["short text", "tiny"] * 200))) > 1
+    assert calls[0][0] == "malloc_trim" and {name for name, _ in calls} == {"malloc_trim"}
+    calls.clear()  # many short texts, none cut: the allocator's threshold is left alone (short texts run faster)
+    monkeypatch.setattr(segments, "GROUP_CHARS", 5000)
+    assert len(list(segments.in_groups(["word " * 190]))) == 1
+    monkeypatch.setattr(segments, "GROUP_CHARS", 1000)
+    assert [args for name, args in calls] == [(-3, 128 * 1024), (-3, 32 * 1024 * 1024)]  # one group, but cut
+    calls.clear()
     groups = segments.in_groups(["word " * 1000])
     first = next(groups)
     assert [args for name, args in calls if name == "mallopt"] == [(-3, 128 * 1024)]
