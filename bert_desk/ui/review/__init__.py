@@ -70,5 +70,8 @@ def attach_review(main_window: QWidget, tab_widget: QTabWidget, file_menu: QMenu
         before = before if before is not None else _last_separator(file_menu)
         tab.project_actions.add_to_menu(file_menu, before)
         tab.removal.add_to_menu(file_menu, before)  # Undo last import, Delete selected documents…
+        tab.loop.add_to_menu(file_menu, before)  # Train model version…, Model versions…
+        for action in (tab.loop.train_action, tab.loop.versions_action):  # shown over the project they act on
+            action.triggered.connect(lambda _=False: tab_widget.setCurrentWidget(tab))
     _CloseWatcher(tab, main_window)
     return tab

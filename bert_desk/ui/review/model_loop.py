@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QMenu, QWidget
 
 from bert_desk.project import Project
 from bert_desk.project.bulk import BULK_TASKS, QA_KINDS
@@ -54,6 +55,19 @@ class ModelLoop(QObject):
         row.setContentsMargins(0, 0, 0, 0)
         for button in (self.least_sure, self.bulk, self.train, self.versions):
             row.addWidget(button)
+        # the same two dialogs from the File menu (`add_to_menu`), for the Review tab's project and task
+        self.train_action = QAction("&Train model version…", self)
+        self.versions_action = QAction("Model &versions…", self)
+        for action, button in ((self.train_action, self.train), (self.versions_action, self.versions)):
+            action.setObjectName(button.objectName().replace("review.", "review.action.", 1))
+            action.setStatusTip(button.toolTip())
+            action.triggered.connect(lambda _=False, b=button: b.click())
+            action.setEnabled(False)
+
+    def add_to_menu(self, menu: QMenu, before: QAction | None = None) -> None:
+        """Insert Train model version… and Model versions… into `menu` (before `before` if given)."""
+        for action in (self.train_action, self.versions_action):
+            menu.insertAction(before, action) if before is not None else menu.addAction(action)
 
     def actions(self) -> dict[str, Callable[[], object]]:
         """Review-key actions (see `keys.py`)."""
@@ -66,6 +80,8 @@ class ModelLoop(QObject):
     def set_enabled(self, has_project: bool) -> None:
         for button in (self.least_sure, self.bulk, self.train, self.versions):
             button.setEnabled(has_project)
+        self.train_action.setEnabled(has_project)
+        self.versions_action.setEnabled(has_project)
 
     # -- queue ------------------------------------------------------------------------------
     def next_uncertain(self) -> bool:

@@ -260,9 +260,19 @@ def test_attach_review_to_the_main_window(qtbot: QtBot, make_window: WindowFacto
     assert names.index("review.action.new_project") < names.index("action.quit")
     assert "review.action.export" in names and "review.menu.recent" in [
         a.menu().objectName() for a in file_menu.actions() if a.menu() is not None]
+    train, versions = tab.loop.train_action, tab.loop.versions_action
+    assert train in file_menu.actions() and versions in file_menu.actions()
+    assert names.index("review.action.versions") < names.index("action.quit")
+    assert not train.isEnabled() and not versions.isEnabled()  # no project yet
     assert tab.open_path(project_path)
+    assert train.isEnabled() and versions.isEnabled()
+    window.tabs.setCurrentIndex(0)
+    versions.trigger()
+    assert window.tabs.currentWidget() is tab and tab.loop.versions_dialog is not None
+    assert tab.loop.versions_dialog.isVisible() and tab.loop.versions_dialog.task == tab.task
     window.close()
     assert tab.project is None  # closing the window closed the project
+    assert not train.isEnabled() and not versions.isEnabled()
 
 
 INTERACTIVE = (QPushButton, QCheckBox, QComboBox, QAbstractItemView, QPlainTextEdit, QLineEdit)
