@@ -68,6 +68,8 @@ def add_parsers(subparsers: Any) -> None:
     tr.add_argument("--distill-alpha", type=float, default=0.5,
                     help="with --teacher: weight of the gold-label loss (the rest is the teachers' soft labels)")
     tr.add_argument("--temperature", type=float, default=2.0, help="with --teacher: softmax temperature")
+    tr.add_argument("--unlabelled", metavar="FILE",
+                    help="with --teacher: more texts, one a line, that train on the teachers' soft labels only")
     group = tr.add_argument_group(
         "qa (SQuAD JSON in --train)", "With qa and pretrain, --limit-train N takes a seeded random sample of N questions/pairs.")
     group.add_argument("--doc-stride", type=int, default=128,
@@ -222,8 +224,10 @@ def run_train(args: argparse.Namespace) -> int:
 
     if args.teacher and args.task != "sentiment":
         return _usage_error(f"--teacher applies to sentiment, not {args.task}")
-    distill = ({"teachers": args.teacher, "distill_alpha": args.distill_alpha, "temperature": args.temperature}
-               if args.teacher else {})
+    if args.unlabelled and not args.teacher:
+        return _usage_error("--unlabelled needs --teacher (unlabelled texts learn from the teachers)")
+    distill = ({"teachers": args.teacher, "distill_alpha": args.distill_alpha, "temperature": args.temperature,
+                **({"unlabelled": args.unlabelled} if args.unlabelled else {})} if args.teacher else {})
     cfg = config_from_args(args, max_length=DEFAULT_MAX_LENGTH[args.task], eval_each_epoch=not args.no_eval,
                            extra=distill)
     return _train_and_report(args, train, cfg, lambda summary: summary_text(args.task, summary["valid"]))

@@ -81,26 +81,31 @@ def _decode_metrics(task: str, logits: Any, label_ids: Any, id2label: dict[int, 
     return score_label_ids(task, label_ids, np.argmax(logits, axis=-1), id2label)
 
 
-def _with_teachers(cfg: TrainConfig, train_ex: list[Any], train_ds: list[dict[str, Any]],
-                   labels: list[str]) -> dict[str, Any]:
-    """Attach the teachers' mean probabilities to the training features (cached in the run folder, so a
-    resumed run does not score again); return the `fit` arguments of a distillation run."""
+def _with_teachers(cfg: TrainConfig, tokenizer: Any, train_ex: list[Any], train_ds: list[dict[str, Any]],
+                   valid_ex: list[Any], labels: list[str]) -> dict[str, Any]:
+    """Attach the teachers' mean probabilities to the training features, after adding the unlabelled texts
+    (`extra["unlabelled"]`) to them (cached in the run folder, so a resumed run does not score again); return
+    the `fit` arguments of a distillation run."""
     import json
 
-    from bert_desk.training.distill import add_soft_labels, distill_trainer_class, teacher_probabilities
+    from bert_desk.training import distill
 
+    texts = [e.text for e in train_ex]
+    if cfg.extra.get("unlabelled"):
+        extra_texts = distill.read_unlabelled(cfg.extra["unlabelled"], [e.text for e in valid_ex])
+        train_ds.extend(distill.unlabelled_features(tokenizer, extra_texts, cfg.max_length))
+        texts += extra_texts
     cache = Path(cfg.out) / "teacher_probs.json"
-    key = {"teachers": list(cfg.extra["teachers"]), "labels": labels, "examples": len(train_ex)}
+    key = {"teachers": list(cfg.extra["teachers"]), "labels": labels, "examples": len(texts)}
     cached = json.loads(cache.read_text(encoding="utf-8")) if cache.is_file() else {}
     if cached.get("key") != key:
-        probs = teacher_probabilities(cfg.extra["teachers"], [e.text for e in train_ex], labels,
-                                      max_length=cfg.max_length)
+        probs = distill.teacher_probabilities(cfg.extra["teachers"], texts, labels, max_length=cfg.max_length)
         cached = {"key": key, "probs": probs}
         tmp = cache.with_suffix(".tmp")
         tmp.write_text(json.dumps(cached), encoding="utf-8")
         tmp.replace(cache)
-    add_soft_labels(train_ds, cached["probs"])
-    return {"trainer_class": distill_trainer_class(float(cfg.extra.get("distill_alpha", 0.5)),
+    distill.add_soft_labels(train_ds, cached["probs"])
+    return {"trainer_class": distill.distill_trainer_class(float(cfg.extra.get("distill_alpha", 0.5)),
                                                    float(cfg.extra.get("temperature", 2.0))),
             "remove_unused_columns": False}
 
@@ -143,8 +148,8 @@ def train(cfg: TrainConfig, *, progress: ProgressFn = no_progress, cancel: Cance
 
     distill: dict[str, Any] = {}
     if cfg.task == "sentiment" and cfg.extra.get("teachers"):
-        distill = _with_teachers(cfg, train_ex, train_ds, labels)
-        info["teachers"] = list(cfg.extra["teachers"])
+        distill = _with_teachers(cfg, tokenizer, train_ex, train_ds, valid_ex, labels)
+        info.update(teachers=list(cfg.extra["teachers"]), distilled_examples=len(train_ds))
     fitted = fit(cfg, model=model, tokenizer=tokenizer, train_dataset=train_ds, collator=collator,
                  progress=progress, cancel=cancel, eval_dataset=valid_ds, compute_metrics=compute_metrics,
                  train_sampling_strategy="group_by_length", per_device_eval_batch_size=max(cfg.batch_size, 64),

@@ -59,11 +59,31 @@ def add_soft_labels(features: list[dict[str, Any]], probabilities: Sequence[Sequ
         row[SOFT_KEY] = list(probs)
 
 
+def read_unlabelled(path: str | Path, held_out: Sequence[str] = ()) -> list[str]:
+    """Texts to learn from the teachers only: one per line (blank lines skipped, duplicates once). A text found
+    inside a held-out text is dropped, so the held-out score stays one on unseen sentences."""
+    path = Path(path)
+    if not path.is_file():
+        raise DistillError(f"{path}: file not found")
+    inside = "\n".join(held_out)
+    texts = dict.fromkeys(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [t for t in texts if t and t not in inside]
+
+
+def unlabelled_features(tokenizer: Any, texts: Sequence[str], max_length: int) -> list[dict[str, Any]]:
+    """Encoded texts without a gold label (`labels` -100: only the teachers' soft labels train on them)."""
+    enc = tokenizer(list(texts), truncation=True, max_length=max_length)
+    return [{"input_ids": ids, "attention_mask": mask, "labels": -100}
+            for ids, mask in zip(enc["input_ids"], enc["attention_mask"], strict=True)]
+
+
 def distillation_loss(logits: Any, labels: Any, teacher_probs: Any, *, alpha: float, temperature: float) -> Any:
-    """`alpha * CE(logits, labels) + (1 - alpha) * T^2 * KL(teacher at T || student at T)`."""
+    """`alpha * CE(logits, labels) + (1 - alpha) * T^2 * KL(teacher at T || student at T)`; rows labelled
+    -100 (unlabelled texts) count in the KL part only."""
     import torch.nn.functional as F
 
-    hard = F.cross_entropy(logits, labels)
+    labelled = labels != -100
+    hard = F.cross_entropy(logits[labelled], labels[labelled]) if bool(labelled.any()) else logits.sum() * 0.0
     soft_teacher = (teacher_probs.clamp_min(1e-8).log() / temperature).softmax(-1)
     soft = F.kl_div((logits / temperature).log_softmax(-1), soft_teacher, reduction="batchmean")
     return alpha * hard + (1.0 - alpha) * temperature ** 2 * soft

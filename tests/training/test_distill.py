@@ -104,3 +104,33 @@ def test_teacher_is_refused_for_ner(tiny_models: dict[str, Path], tmp_path: Path
     assert main(["train", "ner", "--base", str(tiny_models["ner"]), "--train", str(tmp_path / "x.txt"),
                  "--out", str(tmp_path / "ner"), "--teacher", str(tiny_models["sentiment"])]) == 2
     assert "--teacher applies to sentiment, not ner" in capsys.readouterr().err
+
+
+def test_unlabelled_texts_learn_from_the_teachers_only(tiny_models: dict[str, Path], tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import torch
+
+    logits = torch.tensor([[2.0, -1.0], [0.5, 0.3]], requires_grad=True)
+    teacher = torch.tensor([[0.2, 0.8], [0.9, 0.1]])
+    unlabelled = torch.tensor([-100, -100])
+    loss = distillation_loss(logits, unlabelled, teacher, alpha=0.5, temperature=2.0)
+    loss.backward()  # no gold label in the batch: the KL part alone, finite
+    assert torch.isfinite(loss) and loss.item() > 0 and logits.grad is not None
+    mixed = distillation_loss(logits, torch.tensor([0, -100]), teacher, alpha=1.0, temperature=2.0)
+    assert float(mixed) == pytest.approx(float(torch.nn.functional.cross_entropy(logits[:1], torch.tensor([0]))))
+
+    teacher_run = _train(tmp_path, tiny_models["sentiment"], _file(tmp_path, "right.tsv", False), "teacher")
+    valid = tmp_path / "valid.tsv"
+    valid.write_text("sentence\tlabel\nnot a good film at all\t0\n", encoding="utf-8")
+    extra = tmp_path / "spans.txt"  # the second line is inside the held-out sentence: dropped
+    extra.write_text("a good one\n\ngood film at all\nsuch a bad one\na good one\n", encoding="utf-8")
+    rc = main(["train", "sentiment", "--base", str(tiny_models["sentiment"]), "--train", str(tmp_path / "right.tsv"),
+               "--valid", str(valid), "--out", str(tmp_path / "student"), "--max-steps", "3", "--no-eval",
+               "--threads", "1", "--teacher", str(teacher_run), "--unlabelled", str(extra)])
+    assert rc == 0
+    cached = json.loads((tmp_path / "student" / "teacher_probs.json").read_text())
+    assert cached["key"]["examples"] == 16 + 2 and len(cached["probs"]) == 18
+    assert json.loads((tmp_path / "student" / "metrics.json").read_text())["distilled_examples"] == 18
+    assert main(["train", "sentiment", "--base", str(tiny_models["sentiment"]), "--train", str(valid),
+                 "--out", str(tmp_path / "x"), "--unlabelled", str(extra)]) == 2
+    assert "--unlabelled needs --teacher" in capsys.readouterr().err
