@@ -92,9 +92,13 @@ def export_model(run: str | Path, dest: str | Path, base: str | None = None) -> 
         base = resolve_base(str(base))
     source = _model_dir(run, base)
     finalize_folder(source, base)
-    dest = Path(dest)
+    return _copy_files(source, Path(dest), MODEL_FILES)
+
+
+def _copy_files(source: Path, dest: Path, names: tuple[str, ...]) -> Path:
+    """Copy those of `names` that `source` has into `dest` (made if needed), readable by all (0644)."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in MODEL_FILES:
+    for name in names:
         if (source / name).is_file():
             shutil.copyfile(source / name, dest / name)
             (dest / name).chmod(0o644)
@@ -107,8 +111,4 @@ def copy_version(folder: str | Path, dest: str | Path) -> Path:
     folder, dest = Path(folder), Path(dest)
     if not (folder / "config.json").is_file():
         raise FileNotFoundError(f"{folder}: no model here (config.json is missing)")
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in (*MODEL_FILES, "README.md", "version.json"):
-        if (folder / name).is_file():
-            shutil.copyfile(folder / name, dest / name)
-    return dest
+    return _copy_files(folder, dest, (*MODEL_FILES, "README.md", "version.json"))
