@@ -93,6 +93,9 @@ class Task:
     summary: Callable[[Any], str] | None = None  # `--selftest`'s one line about the sample's result
     model_key: str = field(default="")  # the model it is loaded from (default: its name)
     label: str = ""  # the short title tabs and menus show (default: `title`)
+    # prepare() builds what the first call needs besides the model; the app runs it right after the first load,
+    # so the first Run does not pay for it (sentiment: spaCy's sentencizer, about 0.6 s to import)
+    prepare: Callable[[], Any] | None = None
 
     def __post_init__(self) -> None:
         if not self.model_key:
@@ -112,7 +115,7 @@ TASKS: dict[str, Task] = {
         "sentiment", "Sentiment", "AutoModelForSequenceClassification", "ForSequenceClassification",
         single=_engine("sentiment:analyze"), batch=_engine("sentiment:analyze_batch"),
         to_json=_engine("sentiment:to_json"), summary=_engine("sentiment:summary"),
-        sample={"text": "A moving, beautifully acted film."},
+        prepare=_engine("sentiment:prepare"), sample={"text": "A moving, beautifully acted film."},
         command=Command("score texts: one per line or JSONL {\"text\"}")),
     "qa": Task(
         "qa", "Question answering", "AutoModelForQuestionAnswering", "ForQuestionAnswering",

@@ -42,6 +42,11 @@ def _sentencizer() -> Any:
     return nlp
 
 
+def prepare() -> None:
+    """Build the sentence splitter (importing spaCy) ahead of the first `analyze`."""
+    _sentencizer()
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence (start, end) offsets from spaCy's rule-based sentencizer, whitespace trimmed."""
     if not text.strip():

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from bert_desk.engine import registry
 from bert_desk.engine.types import Cancelled, EngineError
 from bert_desk.worker import gc_guard
 from bert_desk.worker.events import (
@@ -85,6 +86,9 @@ class InferenceWorker(QObject):
             self.emitted.emit(ModelLoading(job.job_id, job.tab, job.spec, fraction, message))
 
         model = load_model(job.spec, task, device=job.device or "auto", progress=Throttle(on_progress))
+        task_def = registry.TASKS.get(task) if first else None
+        if task_def is not None and task_def.prepare is not None:
+            task_def.prepare()  # what the task's first call needs besides the model, while the user still types
         self._loaded.add(key)
         self.emitted.emit(ModelLoaded(job.job_id, job.tab, model.info))
         return model

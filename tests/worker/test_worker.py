@@ -124,6 +124,25 @@ def test_model_jobs_return_engine_results(qtbot: QtBot, service: InferenceServic
     assert isinstance(blocker.args[0].result, NERResult)
 
 
+def test_loading_a_sentiment_model_prepares_its_sentence_splitter(qtbot: QtBot, service: InferenceService,
+                                                                  tiny_models: dict[str, Path]) -> None:
+    """The start-up load also builds what the first Run needs besides the model (spaCy's sentencizer), so that
+    Run only runs the model."""
+    from bert_desk.engine import sentiment
+
+    sentiment._sentencizer.cache_clear()
+    job = service.submit("load", "load", "sentiment", spec=str(tiny_models["sentiment"]), device="cpu")
+    with qtbot.waitSignal(job.done, timeout=WAIT) as blocker:
+        pass
+    assert isinstance(blocker.args[0].result, ModelInfo)
+    assert sentiment._sentencizer.cache_info().currsize == 1
+    sentiment._sentencizer.cache_clear()
+    job = service.submit("load", "load", "ner", spec=str(tiny_models["ner"]), device="cpu")
+    with qtbot.waitSignal(job.done, timeout=WAIT):
+        pass
+    assert sentiment._sentencizer.cache_info().currsize == 0  # other tasks need no sentence splitter
+
+
 def test_newer_job_supersedes_older(qtbot: QtBot, service: InferenceService) -> None:
     finished: list[JobDone] = []
     cancelled: list[JobCancelled] = []
