@@ -117,7 +117,7 @@ def test_unlabelled_texts_learn_from_the_teachers_only(tiny_models: dict[str, Pa
     loss.backward()  # no gold label in the batch: the KL part alone, finite
     assert torch.isfinite(loss) and loss.item() > 0 and logits.grad is not None
     mixed = distillation_loss(logits, torch.tensor([0, -100]), teacher, alpha=1.0, temperature=2.0)
-    assert float(mixed) == pytest.approx(float(torch.nn.functional.cross_entropy(logits[:1], torch.tensor([0]))))
+    assert mixed.item() == pytest.approx(torch.nn.functional.cross_entropy(logits[:1], torch.tensor([0])).item())
 
     teacher_run = _train(tmp_path, tiny_models["sentiment"], _file(tmp_path, "right.tsv", False), "teacher")
     valid = tmp_path / "valid.tsv"
