@@ -88,6 +88,7 @@ def _with_teachers(cfg: TrainConfig, tokenizer: Any, train_ex: list[Any], train_
     the `fit` arguments of a distillation run."""
     import json
 
+    from bert_desk.atomic import atomic_write
     from bert_desk.training import distill
 
     texts = [e.text for e in train_ex]
@@ -101,9 +102,8 @@ def _with_teachers(cfg: TrainConfig, tokenizer: Any, train_ex: list[Any], train_
     if cached.get("key") != key:
         probs = distill.teacher_probabilities(cfg.extra["teachers"], texts, labels, max_length=cfg.max_length)
         cached = {"key": key, "probs": probs}
-        tmp = cache.with_suffix(".tmp")
-        tmp.write_text(json.dumps(cached), encoding="utf-8")
-        tmp.replace(cache)
+        with atomic_write(cache) as stream:
+            stream.write(json.dumps(cached).encode("utf-8"))
     distill.add_soft_labels(train_ds, cached["probs"])
     return {"trainer_class": distill.distill_trainer_class(float(cfg.extra.get("distill_alpha", 0.5)),
                                                    float(cfg.extra.get("temperature", 2.0))),

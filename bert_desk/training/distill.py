@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bert_desk.training.export import final_model
+
 SOFT_KEY = "teacher_probs"
 
 
@@ -31,9 +33,7 @@ def teacher_probabilities(teachers: Sequence[str | Path], texts: Sequence[str], 
     total = torch.zeros(len(texts), len(labels))
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths share a batch: less padding
     for teacher in teachers:
-        folder = Path(teacher)
-        if (folder / "model").is_dir():  # a run folder stands for its final model
-            folder = folder / "model"
+        folder = final_model(teacher)
         if not (folder / "config.json").is_file():
             raise DistillError(f"{teacher}: not a model folder (no config.json)")
         model = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True).eval()

@@ -12,6 +12,12 @@ MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_
 TOKENIZER_EXTRAS = ("vocab.txt", "special_tokens_map.json")
 
 
+def final_model(path: str | Path) -> Path:
+    """A run folder stands for its final `model/`; any other folder for itself."""
+    path = Path(path)
+    return path / "model" if (path / "model" / "config.json").is_file() else path
+
+
 def finalize_folder(folder: str | Path, base: str | Path | None = None) -> Path:
     """Make a saved folder load as float32 by default and carry the classic tokenizer files.
 
@@ -66,8 +72,8 @@ def convert_checkpoint(checkpoint: Path, folder: Path, base: str | None = None) 
 
 
 def _model_dir(path: Path, base: str | None) -> Path:
-    if (path / "model" / "config.json").is_file():
-        return path / "model"
+    if (final := final_model(path)) != path:
+        return final
     if (path / "config.json").is_file() and not path.name.startswith("checkpoint-"):
         return path
     checkpoint = path if path.name.startswith("checkpoint-") else _latest_checkpoint(path)

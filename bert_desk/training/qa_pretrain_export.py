@@ -13,7 +13,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from bert_desk.training.export import _latest_checkpoint, export_model
+from bert_desk.training.export import _latest_checkpoint, export_model, final_model
 from bert_desk.training.model_card import BASE_NOTE, GROUPED_SAMPLER, _hyper
 
 SQUAD_NOTE = ("SQuAD v1.1 training set (Rajpurkar et al. 2016), as rebuilt in `shared/data/squad/"
@@ -27,8 +27,8 @@ LICENCE = ("SQuAD is CC BY-SA 4.0, so these weights, trained on it, are shared u
 
 def model_folder(run: Path, task: str) -> Path:
     """`run/model`, or the latest checkpoint converted to fp16 in `run/model-from-checkpoint`."""
-    if (run / "model" / "config.json").is_file():
-        return run / "model"
+    if (final := final_model(run)) != run:
+        return final
     checkpoint = _latest_checkpoint(run)
     if checkpoint is None:
         raise FileNotFoundError(f"no model/ and no checkpoint in {run}")

@@ -10,7 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
-from bert_desk.training.export import MODEL_FILES, finalize_folder
+from bert_desk.training.export import MODEL_FILES, final_model, finalize_folder
 
 SOUP_RECORD = "averaged_from.json"
 
@@ -41,7 +41,7 @@ def average_models(models: list[str | Path], dest: str | Path, weights: list[flo
     import torch
     from safetensors.torch import load_file, save_file
 
-    folders = [Path(m) / "model" if (Path(m) / "model" / "config.json").is_file() else Path(m) for m in models]
+    folders = [final_model(m) for m in models]
     if len(folders) < 2:
         raise SoupError("give at least two models to average")
     weights = list(weights) if weights else [1.0] * len(folders)
